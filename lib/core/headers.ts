@@ -1,0 +1,74 @@
+// Request headers in (records, pairs, web Headers) and response headers out (WinHTTP's raw CRLF block), in the
+// shapes Node users know: lower-case keys, set-cookie as an array, rawHeaders as a flat name/value list.
+import { invalidArg } from '../errors';
+import { validateHeaderName, validateHeaderValue } from './validate';
+
+export type HeadersInput =
+  | Record<string, string | number | readonly string[] | undefined>
+  | Iterable<readonly [string, string]>;
+
+export type HeaderPairs = Array<[string, string]>;
+
+export function normalizeHeaders(input: HeadersInput | undefined): HeaderPairs {
+  if (input === undefined || input === null) return [];
+  if (typeof input !== 'object') throw invalidArg('headers', 'must be an object or an iterable of [name, value] pairs');
+  const pairs: HeaderPairs = [];
+  const add = (name: unknown, value: unknown) => {
+    const checked = validateHeaderName(name);
+    pairs.push([checked, validateHeaderValue(checked, value)]);
+  };
+  if (Symbol.iterator in input) {
+    for (const entry of input as Iterable<readonly [string, string]>) {
+      if (!Array.isArray(entry) || entry.length !== 2) throw invalidArg('headers', 'entries must be [name, value] pairs', 'ERR_INVALID_ARG_VALUE');
+      add(entry[0], entry[1]);
+    }
+    return pairs;
+  }
+  for (const [name, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) add(name, item);
+    else add(name, value);
+  }
+  return pairs;
+}
+
+export function findHeader(pairs: HeaderPairs, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  const found = pairs.find(([key]) => key.toLowerCase() === lower);
+  return found?.[1];
+}
+
+/** The block WinHttpAddRequestHeaders takes: CRLF-separated "Name: value" lines. */
+export function formatHeaderLines(pairs: HeaderPairs): string {
+  return pairs.map(([name, value]) => `${name}: ${value}`).join('\r\n');
+}
+
+export type IncomingHeaders = Record<string, string | string[]>;
+
+export interface ParsedHead {
+  httpVersion: string;
+  statusText: string;
+  headers: IncomingHeaders;
+  rawHeaders: string[];
+}
+
+/** Parses WINHTTP_QUERY_RAW_HEADERS_CRLF: the status line, then one header per line, then an empty line. */
+export function parseRawHeaders(raw: string): ParsedHead {
+  const lines = raw.split('\r\n');
+  const statusLine = lines.shift() ?? '';
+  const match = /^HTTP\/(\d+(?:\.\d+)?)\s+\d{3}\s?(.*)$/.exec(statusLine);
+  const headers: IncomingHeaders = {};
+  const rawHeaders: string[] = [];
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    rawHeaders.push(name, value);
+    const key = name.toLowerCase();
+    const existing = headers[key];
+    if (key === 'set-cookie') headers[key] = [...((existing as string[] | undefined) ?? []), value];
+    else headers[key] = existing === undefined ? value : `${existing}, ${value}`;
+  }
+  return { httpVersion: match?.[1] ?? '', statusText: match?.[2] ?? '', headers, rawHeaders };
+}

@@ -1,0 +1,108 @@
+// The library's own errors, raised by the TypeScript layer rather than by WinHTTP: abort, truncated response body,
+// API misuse, unsupported platform, and Node-style argument validation errors. Every class has a stable `code`
+// and an `instanceof` that holds across package copies and realms (see ./brand).
+
+import { inspect } from 'node:util';
+import { hasBrand, setBrand } from './brand';
+
+export interface ErrorCauseOptions {
+  cause?: unknown;
+}
+
+const ABORT_BRAND = Symbol.for('winhttp.AbortError');
+const TRUNCATED_BRAND = Symbol.for('winhttp.ResponseTruncatedError');
+const INVALID_STATE_BRAND = Symbol.for('winhttp.InvalidStateError');
+const UNSUPPORTED_PLATFORM_BRAND = Symbol.for('winhttp.UnsupportedPlatformError');
+
+/** A request aborted through its AbortSignal; same name, code and default message as Node's own AbortError. */
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+  readonly code = 'ABORT_ERR';
+
+  constructor(message = 'The operation was aborted', options?: ErrorCauseOptions) {
+    super(message, options);
+    setBrand(this, ABORT_BRAND);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, AbortError, ABORT_BRAND, value);
+  }
+}
+
+/** The response body ended before the number of bytes its Content-Length announced. */
+export class ResponseTruncatedError extends Error {
+  override readonly name = 'ResponseTruncatedError';
+  readonly code = 'ERR_WINHTTP_BODY_TRUNCATED';
+  /** Content-Length of the response. */
+  readonly expected: number;
+  /** Bytes actually received. */
+  readonly received: number;
+
+  constructor(expected: number, received: number, options?: ErrorCauseOptions) {
+    super(`Response body truncated: received ${received} of ${expected} bytes announced by Content-Length`, options);
+    setBrand(this, TRUNCATED_BRAND);
+    this.expected = expected;
+    this.received = received;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, ResponseTruncatedError, TRUNCATED_BRAND, value);
+  }
+}
+
+/** API misuse: e.g. a second read while one is pending, or an operation on a closed handle. */
+export class InvalidStateError extends Error {
+  override readonly name = 'InvalidStateError';
+  readonly code = 'ERR_WINHTTP_INVALID_STATE';
+
+  constructor(message: string, options?: ErrorCauseOptions) {
+    super(message, options);
+    setBrand(this, INVALID_STATE_BRAND);
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, InvalidStateError, INVALID_STATE_BRAND, value);
+  }
+}
+
+/** The package was loaded on a platform without WinHTTP. */
+export class UnsupportedPlatformError extends Error {
+  override readonly name = 'UnsupportedPlatformError';
+  readonly code = 'ERR_WINHTTP_UNSUPPORTED_PLATFORM';
+  readonly platform: string;
+
+  constructor(platform: string = process.platform) {
+    super(`winhttp needs Windows: WinHTTP is not available on ${platform}`);
+    setBrand(this, UNSUPPORTED_PLATFORM_BRAND);
+    this.platform = platform;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, UnsupportedPlatformError, UNSUPPORTED_PLATFORM_BRAND, value);
+  }
+}
+
+export type InvalidArgCode = 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE';
+
+/**
+ * A Node-style TypeError for a bad argument: `The "<name>" argument <message>` ("property" instead of "argument"
+ * for dotted names such as 'options.timeout'), e.g. invalidArg('timeout', 'must be of type number. Received "5"').
+ */
+export function invalidArg(
+  name: string,
+  message: string,
+  code: InvalidArgCode = 'ERR_INVALID_ARG_TYPE',
+): TypeError & { code: InvalidArgCode } {
+  const kind = name.includes('.') ? 'property' : 'argument';
+  const error = Object.assign(new TypeError(`The "${name}" ${kind} ${message}`), { code });
+  Error.captureStackTrace(error, invalidArg);
+  return error;
+}
+
+/** A Node-style RangeError: `The value of "<name>" is out of range. It must be <range>. Received <received>`. */
+export function outOfRange(name: string, range: string, received: unknown): RangeError & { code: 'ERR_OUT_OF_RANGE' } {
+  const message = `The value of "${name}" is out of range. It must be ${range}. Received ${inspect(received)}`;
+  const error = Object.assign(new RangeError(message), { code: 'ERR_OUT_OF_RANGE' as const });
+  Error.captureStackTrace(error, outOfRange);
+  return error;
+}

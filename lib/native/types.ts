@@ -1,0 +1,71 @@
+// The raw addon as lib/ sees it: a typed description of what native/ exports (native/addon.cc). Nothing outside
+// lib/native and lib/core touches these objects.
+
+/** Called on the JS thread for each WinHTTP notification of a request (native/request_wrap.h). */
+export type StatusHandler = (
+  status: number,
+  value: number | Buffer,
+  asyncApi: number,
+  error: number,
+  secureFailure: number,
+) => void;
+
+export interface NativeSession {
+  setTimeouts(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number): void;
+  setOption(option: number, value: number): void;
+  close(): void;
+}
+
+export interface NativeConnection {
+  close(): void;
+}
+
+export interface HeaderQueryResult {
+  value: string;
+  nextIndex: number;
+}
+
+export interface NativeRequest {
+  addHeaders(lines: string): void;
+  setTimeouts(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number): void;
+  setOption(option: number, value: number): void;
+  queryHeaders(infoLevel: number, name: string | null, index: number): HeaderQueryResult | null;
+  close(): void;
+  send(totalLength: number, firstBytes?: Uint8Array): void;
+  write(bytes: Uint8Array): void;
+  receiveResponse(): void;
+  queryDataAvailable(): void;
+  read(maxBytes: number): void;
+}
+
+export interface CrackedUrl {
+  scheme: string;
+  secure: boolean;
+  host: string;
+  port: number;
+  userName: string;
+  password: string;
+  path: string;
+}
+
+/** An Error thrown by the native layer for a failed synchronous WinHTTP call (native/native_error.h). */
+export interface NativeCallError extends Error {
+  errno: number;
+  api: string;
+  systemMessage: string;
+}
+
+export interface NativeBinding {
+  Session: new (userAgent: string, accessType: number, proxy: string | null, bypass: string | null) => NativeSession;
+  Connection: new (session: NativeSession, host: string, port: number) => NativeConnection;
+  Request: new (
+    connection: NativeConnection,
+    method: string,
+    path: string,
+    flags: number,
+    onStatus: StatusHandler,
+  ) => NativeRequest;
+  crackUrl(url: string): CrackedUrl;
+  liveRequests(): number;
+  formatMessage(code: number): string;
+}

@@ -1,0 +1,33 @@
+// Module entry: registers the native classes (Session, Connection, Request), crackUrl, and two diagnostics.
+#include "addon.h"
+#include "connection_wrap.h"
+#include "napi_args.h"
+#include "request_wrap.h"
+#include "session_wrap.h"
+#include "url_wrap.h"
+#include "win_error.h"
+
+WinHttpAddon::WinHttpAddon(Napi::Env env, Napi::Object exports) : dispatcher_(Dispatcher::Create(env)) {
+  DefineAddon(exports, {
+                           InstanceValue("Session", SessionWrap::Define(env)),
+                           InstanceValue("Connection", ConnectionWrap::Define(env)),
+                           InstanceValue("Request", RequestWrap::Define(env)),
+                           InstanceValue("crackUrl", Napi::Function::New(env, CrackUrl, "crackUrl")),
+                           InstanceMethod("liveRequests", &WinHttpAddon::LiveRequests),
+                           InstanceMethod("formatMessage", &WinHttpAddon::FormatMessage),
+                       });
+}
+
+WinHttpAddon::~WinHttpAddon() { dispatcher_->Release(); }
+
+// Request states not yet freed (tests assert it returns to its start).
+Napi::Value WinHttpAddon::LiveRequests(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(dispatcher_->liveRequests.load()));
+}
+
+// formatMessage(code): the system's text for a Win32/WinHTTP error code ('' if none).
+Napi::Value WinHttpAddon::FormatMessage(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), SystemMessage(DwordArg(info[0])));
+}
+
+NODE_API_ADDON(WinHttpAddon)

@@ -1,0 +1,10 @@
+// Option setters shared by sessions and requests (WinHttpSetTimeouts and DWORD-valued WinHttpSetOption).
+// JS thread only; both calls are synchronous and do no network I/O.
+#pragma once
+#include <napi.h>
+#include "platform/winhttp_api.h"
+
+// setTimeouts(resolveMs, connectMs, sendMs, receiveMs)
+void SetTimeoutsFromArgs(const Napi::CallbackInfo& info, HINTERNET handle);
+// setOption(option, value)
+void SetDwordOptionFromArgs(const Napi::CallbackInfo& info, HINTERNET handle);

@@ -1,0 +1,42 @@
+// A request's native state: its HINTERNET, the buffers WinHTTP reads into and writes from, and a reference count.
+// References: one for JavaScript (dropped when the wrapper is finalized), one for WinHTTP (taken before the context
+// value is bound, dropped at WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, which WinHttpCloseHandle's remarks promise is
+// the last notification), and one per queued event. So it is freed only after HANDLE_CLOSING and after JavaScript
+// let go, on whichever thread drops the last reference. No Node-API here.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+#include "event_sink.h"
+#include "handle_owner.h"
+
+class RequestState {
+ public:
+  RequestState(EventSink* sink, std::shared_ptr<HandleOwner> connection);
+  RequestState(const RequestState&) = delete;
+  RequestState& operator=(const RequestState&) = delete;
+
+  void AddRef() { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void Release();
+
+  EventSink* sink() const { return sink_; }
+
+  // Set once on the JS thread, before the context value is bound; read by WinHTTP threads after that.
+  HINTERNET handle = nullptr;
+  // Written by WinHTTP during a read, and by the JS thread before a write; each stays allocated and unmoved while
+  // its call is pending (WinHttpReadData/WinHttpWriteData remarks), because only one call is pending at a time
+  // and the state outlives HANDLE_CLOSING.
+  std::vector<uint8_t> readBuffer;
+  std::vector<uint8_t> writeBuffer;
+  // WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags, kept for the REQUEST_ERROR that follows (WinHTTP threads).
+  std::atomic<DWORD> secureFailure{0};
+  // JS thread only: the wrapper to tell, or null once it has been finalized.
+  StatusListener* listener = nullptr;
+
+ private:
+  ~RequestState();
+  EventSink* sink_;
+  std::shared_ptr<HandleOwner> connection_;
+  std::atomic<int> refs_{1};
+};

@@ -1,0 +1,232 @@
+#include "request_wrap.h"
+#include <vector>
+#include "addon.h"
+#include "connection_wrap.h"
+#include "handle_options.h"
+#include "napi_args.h"
+#include "native_error.h"
+
+Napi::Function RequestWrap::Define(Napi::Env env) {
+  return DefineClass(env, "Request",
+                     {
+                         InstanceMethod("addHeaders", &RequestWrap::AddHeaders),
+                         InstanceMethod("setTimeouts", &RequestWrap::SetTimeouts),
+                         InstanceMethod("setOption", &RequestWrap::SetOption),
+                         InstanceMethod("queryHeaders", &RequestWrap::QueryHeaders),
+                         InstanceMethod("close", &RequestWrap::Close),
+                         InstanceMethod("send", &RequestWrap::Send),
+                         InstanceMethod("write", &RequestWrap::Write),
+                         InstanceMethod("receiveResponse", &RequestWrap::ReceiveResponse),
+                         InstanceMethod("queryDataAvailable", &RequestWrap::QueryDataAvailable),
+                         InstanceMethod("read", &RequestWrap::Read),
+                     });
+}
+
+RequestWrap::RequestWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<RequestWrap>(info), dispatcher_(WinHttpAddon::DispatcherOf(info.Env())) {
+  Napi::Env env = info.Env();
+  ConnectionWrap* connection = ConnectionWrap::Unwrap(info[0].As<Napi::Object>());
+  const std::wstring method = WideArg(info[1]);
+  const std::wstring path = WideArg(info[2]);
+  const DWORD flags = DwordArg(info[3]);
+  Napi::Function onStatus = info[4].As<Napi::Function>();
+  if (connection->owner()->closed()) ThrowUsage(env, "the connection is closed");
+
+  HINTERNET handle = WinHttpOpenRequest(connection->owner()->get(), method.c_str(), path.c_str(), nullptr,
+                                        WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, flags);
+  if (handle == nullptr) ThrowLastError(env, "WinHttpOpenRequest");
+
+  // Bind the context before anything else can happen on the handle (REFERENCES.md #2). WinHTTP's reference is
+  // taken first: from here on HANDLE_CLOSING will come, and it drops that reference.
+  state_ = new RequestState(dispatcher_, connection->owner());
+  state_->handle = handle;
+  state_->AddRef();
+  DWORD_PTR context = reinterpret_cast<DWORD_PTR>(state_);
+  if (!WinHttpSetOption(handle, WINHTTP_OPTION_CONTEXT_VALUE, &context, sizeof(context))) {
+    const DWORD error = GetLastError();
+    WinHttpCloseHandle(handle);  // no context bound: no HANDLE_CLOSING will reach us
+    state_->Release();
+    state_->Release();
+    state_ = nullptr;
+    ThrowWinHttpError(env, error, "WinHttpSetOption");
+  }
+  state_->listener = this;
+  Value().DefineProperty(Napi::PropertyDescriptor::Value("onStatus", onStatus, napi_default));
+  onStatus_ = Napi::Weak(onStatus);
+}
+
+// Finalizer (JS thread, during or after GC, or at environment teardown): JavaScript let go. Close the handle if
+// it is still open; the state lives on until HANDLE_CLOSING.
+RequestWrap::~RequestWrap() {
+  if (state_ == nullptr) return;
+  if (!closed_) {
+    closed_ = true;
+    WinHttpCloseHandle(handle());
+  }
+  state_->listener = nullptr;
+  state_->Release();
+}
+
+void RequestWrap::StartCall(Napi::Env env) {
+  if (closed_) ThrowUsage(env, "the request is closed");
+  if (pending_) ThrowUsage(env, "another asynchronous call is pending on this request");
+  // State first: the callback may run inside the WinHTTP call that follows.
+  pending_ = true;
+  Ref();
+  dispatcher_->BeginWork(env);
+}
+
+void RequestWrap::FinishCall() {
+  pending_ = false;
+  Unref();
+  dispatcher_->EndWork(Env());
+}
+
+void RequestWrap::FailCall(Napi::Env env, const char* api) {
+  const DWORD error = GetLastError();
+  FinishCall();
+  ThrowWinHttpError(env, error, api);
+}
+
+void RequestWrap::OnStatus(const StatusEvent& event) {
+  Napi::Env env = Env();
+  Napi::HandleScope scope(env);
+  if (EndsAsyncCall(event.status) && pending_) FinishCall();
+  // After close(), JavaScript has settled everything; only the end of the handle is still news.
+  if (closed_ && event.status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) return;
+  Napi::Value onStatus = onStatus_.Value();
+  if (onStatus.IsEmpty() || !onStatus.IsFunction()) return;
+
+  Napi::Value value = event.status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE
+                          ? Napi::Buffer<uint8_t>::Copy(env, state_->readBuffer.data(), event.value).As<Napi::Value>()
+                          : Napi::Number::New(env, event.value).As<Napi::Value>();
+  onStatus.As<Napi::Function>().Call(Value(), {
+                                                  Napi::Number::New(env, event.status),
+                                                  value,
+                                                  Napi::Number::New(env, static_cast<double>(event.asyncApi)),
+                                                  Napi::Number::New(env, event.error),
+                                                  Napi::Number::New(env, event.secureFailure),
+                                              });
+}
+
+// addHeaders(lines): CRLF-separated header lines, validated by lib/.
+Napi::Value RequestWrap::AddHeaders(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) ThrowUsage(env, "the request is closed");
+  const std::wstring lines = WideArg(info[0]);
+  if (!WinHttpAddRequestHeaders(handle(), lines.c_str(), static_cast<DWORD>(lines.size()),
+                                WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE)) {
+    ThrowLastError(env, "WinHttpAddRequestHeaders");
+  }
+  return env.Undefined();
+}
+
+Napi::Value RequestWrap::SetTimeouts(const Napi::CallbackInfo& info) {
+  if (closed_) ThrowUsage(info.Env(), "the request is closed");
+  SetTimeoutsFromArgs(info, handle());
+  return info.Env().Undefined();
+}
+
+Napi::Value RequestWrap::SetOption(const Napi::CallbackInfo& info) {
+  if (closed_) ThrowUsage(info.Env(), "the request is closed");
+  SetDwordOptionFromArgs(info, handle());
+  return info.Env().Undefined();
+}
+
+// queryHeaders(infoLevel, name | null, index) -> { value, nextIndex } | null when the header is absent.
+Napi::Value RequestWrap::QueryHeaders(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) ThrowUsage(env, "the request is closed");
+  const DWORD level = DwordArg(info[0]);
+  const bool byName = info[1].IsString();
+  const std::wstring name = byName ? WideArg(info[1]) : std::wstring();
+  const LPCWSTR namePtr = byName ? name.c_str() : WINHTTP_HEADER_NAME_BY_INDEX;
+  const DWORD startIndex = DwordArg(info[2]);
+
+  // First call sizes the buffer (WinHttpQueryHeaders remarks: ERROR_INSUFFICIENT_BUFFER gives the byte count).
+  DWORD bytes = 0;
+  DWORD index = startIndex;
+  std::vector<wchar_t> buffer;
+  if (!WinHttpQueryHeaders(handle(), level, namePtr, WINHTTP_NO_OUTPUT_BUFFER, &bytes, &index)) {
+    const DWORD error = GetLastError();
+    if (error == ERROR_WINHTTP_HEADER_NOT_FOUND) return env.Null();
+    if (error != ERROR_INSUFFICIENT_BUFFER) ThrowWinHttpError(env, error, "WinHttpQueryHeaders");
+    buffer.resize(bytes / sizeof(wchar_t) + 1);
+    index = startIndex;
+    if (!WinHttpQueryHeaders(handle(), level, namePtr, buffer.data(), &bytes, &index)) {
+      const DWORD second = GetLastError();
+      if (second == ERROR_WINHTTP_HEADER_NOT_FOUND) return env.Null();
+      ThrowWinHttpError(env, second, "WinHttpQueryHeaders");
+    }
+  }
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("value", StringFromWide(env, buffer.data(), buffer.empty() ? 0 : bytes / sizeof(wchar_t)));
+  result.Set("nextIndex", Napi::Number::New(env, index));
+  return result;
+}
+
+// close(): WinHttpCloseHandle is the only cancel. Completions may still arrive; HANDLE_CLOSING comes last.
+Napi::Value RequestWrap::Close(const Napi::CallbackInfo& info) {
+  if (!closed_) {
+    closed_ = true;
+    if (pending_) FinishCall();
+    WinHttpCloseHandle(handle());
+  }
+  return info.Env().Undefined();
+}
+
+// send(totalLength, firstBytes?): WinHttpSendRequest with the body's total length and optionally its first bytes.
+Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const DWORD totalLength = DwordArg(info[0]);
+  const bool hasData = info.Length() > 1 && info[1].IsTypedArray();
+  StartCall(env);
+  if (hasData) {
+    Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
+    state_->writeBuffer.assign(data.Data(), data.Data() + data.ByteLength());
+  }
+  LPVOID optional = hasData ? state_->writeBuffer.data() : WINHTTP_NO_REQUEST_DATA;
+  const DWORD optionalLength = hasData ? static_cast<DWORD>(state_->writeBuffer.size()) : 0;
+  if (!WinHttpSendRequest(handle(), WINHTTP_NO_ADDITIONAL_HEADERS, 0, optional, optionalLength, totalLength,
+                          reinterpret_cast<DWORD_PTR>(state_))) {
+    FailCall(env, "WinHttpSendRequest");
+  }
+  return env.Undefined();
+}
+
+// write(bytes): copied into the state's write buffer, which stays put until WRITE_COMPLETE.
+Napi::Value RequestWrap::Write(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
+  StartCall(env);
+  state_->writeBuffer.assign(data.Data(), data.Data() + data.ByteLength());
+  if (!WinHttpWriteData(handle(), state_->writeBuffer.data(), static_cast<DWORD>(state_->writeBuffer.size()),
+                        nullptr)) {
+    FailCall(env, "WinHttpWriteData");
+  }
+  return env.Undefined();
+}
+
+Napi::Value RequestWrap::ReceiveResponse(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  StartCall(env);
+  if (!WinHttpReceiveResponse(handle(), nullptr)) FailCall(env, "WinHttpReceiveResponse");
+  return env.Undefined();
+}
+
+Napi::Value RequestWrap::QueryDataAvailable(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  StartCall(env);
+  if (!WinHttpQueryDataAvailable(handle(), nullptr)) FailCall(env, "WinHttpQueryDataAvailable");
+  return env.Undefined();
+}
+
+// read(maxBytes): into the state's read buffer; READ_COMPLETE hands JavaScript a copy (0 bytes: end of body).
+Napi::Value RequestWrap::Read(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const DWORD size = DwordArg(info[0]);
+  StartCall(env);
+  if (state_->readBuffer.size() < size) state_->readBuffer.resize(size);
+  if (!WinHttpReadData(handle(), state_->readBuffer.data(), size, nullptr)) FailCall(env, "WinHttpReadData");
+  return env.Undefined();
+}

@@ -1,0 +1,45 @@
+// Request: one WinHttpOpenRequest handle and the asynchronous calls on it. Each call returns at once; its
+// completion arrives later as a status event passed to the onStatus function given to the constructor:
+//   onStatus(status, value, asyncApi, error, secureFailure)
+// where value is the byte count, or for READ_COMPLETE a Buffer holding a copy of the bytes read.
+// At most one asynchronous call is pending at a time (a second one throws); while one is, the wrapper (and through
+// it onStatus) is held strongly and the event loop is kept alive. JS thread only.
+#pragma once
+#include <napi.h>
+#include "dispatcher.h"
+#include "request_state.h"
+
+class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  // new Request(connection, method, pathAndQuery, openRequestFlags, onStatus)
+  explicit RequestWrap(const Napi::CallbackInfo& info);
+  ~RequestWrap() override;
+
+  void OnStatus(const StatusEvent& event) override;
+
+ private:
+  // Synchronous.
+  Napi::Value AddHeaders(const Napi::CallbackInfo& info);
+  Napi::Value SetTimeouts(const Napi::CallbackInfo& info);
+  Napi::Value SetOption(const Napi::CallbackInfo& info);
+  Napi::Value QueryHeaders(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  // Asynchronous: each ends with one completion event or REQUEST_ERROR.
+  Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value Write(const Napi::CallbackInfo& info);
+  Napi::Value ReceiveResponse(const Napi::CallbackInfo& info);
+  Napi::Value QueryDataAvailable(const Napi::CallbackInfo& info);
+  Napi::Value Read(const Napi::CallbackInfo& info);
+
+  HINTERNET handle() const { return state_->handle; }
+  void StartCall(Napi::Env env);
+  void FinishCall();
+  void FailCall(Napi::Env env, const char* api);
+
+  RequestState* state_ = nullptr;
+  Dispatcher* dispatcher_;
+  Napi::FunctionReference onStatus_;  // weak: kept alive by the wrapper object's own property
+  bool pending_ = false;
+  bool closed_ = false;
+};

@@ -1,0 +1,27 @@
+// What the status callback copies out of one WinHTTP notification (its lpvStatusInformation is valid only during
+// the callback: WINHTTP_STATUS_CALLBACK reference). Plain data, no Node-API.
+#pragma once
+#include "platform/winhttp_api.h"
+
+struct StatusEvent {
+  DWORD status = 0;          // WINHTTP_CALLBACK_STATUS_*
+  DWORD value = 0;           // bytes written / available / read, by status
+  DWORD_PTR asyncApi = 0;    // WINHTTP_ASYNC_RESULT.dwResult (API_*), for REQUEST_ERROR
+  DWORD error = 0;           // WINHTTP_ASYNC_RESULT.dwError, for REQUEST_ERROR
+  DWORD secureFailure = 0;   // WINHTTP_CALLBACK_STATUS_FLAG_* from an earlier SECURE_FAILURE, for REQUEST_ERROR
+};
+
+// True for the notifications that end an asynchronous call (send, write, receive, query, read).
+inline bool EndsAsyncCall(DWORD status) {
+  switch (status) {
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+    case WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE:
+    case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+    case WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE:
+    case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+    case WINHTTP_CALLBACK_STATUS_REQUEST_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
