@@ -1,0 +1,87 @@
+// What request() resolves with: the response head and a Readable body that pulls from WinHTTP only as the consumer
+// reads (one WinHttpQueryDataAvailable + WinHttpReadData per _read), so a slow consumer slows the download.
+import { Readable } from 'node:stream';
+import { AbortError } from './errors';
+import type { Request, ResponseHead } from './core/request';
+import type { IncomingHeaders } from './core/headers';
+
+const MAX_CHUNK = 256 * 1024;
+
+export class ResponseBody extends Readable {
+  readonly #request: Request;
+  readonly #release: () => void;
+
+  constructor(request: Request, release: () => void, signal: AbortSignal | undefined) {
+    super({ highWaterMark: MAX_CHUNK });
+    this.#request = request;
+    this.#release = release;
+    if (signal !== undefined) {
+      const onAbort = () => this.destroy(new AbortError(undefined, { cause: signal.reason }));
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
+  }
+
+  override _read(): void {
+    this.#pull().then(
+      (chunk) => this.push(chunk),
+      (error: unknown) => this.destroy(error as Error),
+    );
+  }
+
+  async #pull(): Promise<Buffer | null> {
+    const available = await this.#request.queryDataAvailable();
+    if (available === 0) {
+      this.#release();
+      return null;
+    }
+    const chunk = await this.#request.read(Math.min(available, MAX_CHUNK));
+    if (chunk === null) this.#release();
+    return chunk;
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#release();
+    callback(error);
+  }
+}
+
+export class Response implements ResponseHead {
+  readonly url: string;
+  readonly status: number;
+  readonly statusText: string;
+  readonly httpVersion: string;
+  readonly headers: IncomingHeaders;
+  readonly rawHeaders: string[];
+  readonly body: ResponseBody;
+
+  /** @internal */
+  constructor(url: string, head: ResponseHead, body: ResponseBody) {
+    this.url = url;
+    this.status = head.status;
+    this.statusText = head.statusText;
+    this.httpVersion = head.httpVersion;
+    this.headers = head.headers;
+    this.rawHeaders = head.rawHeaders;
+    this.body = body;
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  /** The whole body in one Buffer. */
+  async buffer(): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.body) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async text(): Promise<string> {
+    return (await this.buffer()).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+}
