@@ -1,10 +1,11 @@
-// Jest config of the Linux-only suite (dist/test/linux), run with Linux node by scripts/test.js.
+// Jest config of the suite run with Linux node by scripts/test.js: dist/test/linux and the unit tests.
 'use strict';
 const path = require('path');
 
 module.exports = {
   rootDir: path.resolve(__dirname, '..'),
-  roots: ['<rootDir>/dist/test/linux'],
+  // The pure TypeScript unit tests run here too (they also run under Wine with the main suite).
+  roots: ['<rootDir>/dist/test/linux', '<rootDir>/dist/test/unit'],
   testMatch: ['**/*.test.js'],
   transform: {},
   testEnvironment: 'node',

@@ -1,0 +1,40 @@
+// Off Windows the package must import cleanly and fail only when WinHTTP is needed, with one clear error that
+// names the platform; the npm install hook must succeed and build nothing. Runs under Linux node.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as winhttp from '../../lib';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+
+describe('on a platform without WinHTTP', () => {
+  it('imports, and reports isSupported() === false', () => {
+    expect(process.platform).not.toBe('win32');
+    expect(winhttp.isSupported()).toBe(false);
+  });
+
+  it('throws UnsupportedPlatformError naming the platform on the first call that needs WinHTTP', () => {
+    let thrown: unknown;
+    try {
+      new winhttp.Session();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(winhttp.UnsupportedPlatformError);
+    expect((thrown as Error).name).toBe('UnsupportedPlatformError');
+    expect((thrown as { code: string }).code).toBe('ERR_WINHTTP_UNSUPPORTED_PLATFORM');
+    expect((thrown as Error).message).toContain(process.platform);
+  });
+
+  it('rejects request() with the same error', async () => {
+    await expect(winhttp.request('http://127.0.0.1:1/')).rejects.toMatchObject({
+      name: 'UnsupportedPlatformError',
+      code: 'ERR_WINHTTP_UNSUPPORTED_PLATFORM',
+    });
+  });
+
+  it('has an install hook that succeeds and builds nothing', () => {
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'install.js')], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout + result.stderr).toBe('');
+  });
+});
