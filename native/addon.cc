@@ -6,6 +6,9 @@
 #include "session_wrap.h"
 #include "url_wrap.h"
 #include "win_error.h"
+#ifdef WINHTTP_CONTRACT_DOUBLE
+#include "double/double_control.h"  // test builds only: lets JavaScript script the contract double
+#endif
 
 WinHttpAddon::WinHttpAddon(Napi::Env env, Napi::Object exports) : dispatcher_(Dispatcher::Create(env)) {
   DefineAddon(exports, {
@@ -16,6 +19,9 @@ WinHttpAddon::WinHttpAddon(Napi::Env env, Napi::Object exports) : dispatcher_(Di
                            InstanceMethod("liveRequests", &WinHttpAddon::LiveRequests),
                            InstanceMethod("formatMessage", &WinHttpAddon::FormatMessage),
                        });
+#ifdef WINHTTP_CONTRACT_DOUBLE
+  exports.Set("contractDouble", CreateDoubleControl(env));
+#endif
 }
 
 WinHttpAddon::~WinHttpAddon() { dispatcher_->Release(); }

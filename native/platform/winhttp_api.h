@@ -1,5 +1,10 @@
-// The one include for Windows and WinHTTP declarations. The contract double (Linux build) substitutes its own
-// header of the same name, so no other file includes <windows.h> or <winhttp.h> directly.
+// The one include for Windows and WinHTTP declarations. The Linux build against the contract double
+// (CMake option WINHTTP_CONTRACT_DOUBLE) takes the double's declarations instead, so no other file includes
+// <windows.h> or <winhttp.h> directly.
 #pragma once
+#ifdef WINHTTP_CONTRACT_DOUBLE
+#include "../double/winhttp_double.h"
+#else
 #include <windows.h>
 #include <winhttp.h>
+#endif
