@@ -28,5 +28,9 @@ if (!built) {
   process.exit(1);
 }
 fs.mkdirSync(path.dirname(target), { recursive: true });
-fs.copyFileSync(built, target);
+// Copy then rename: a node.exe that has the old addon loaded keeps its file; overwriting in place would pull the
+// pages out from under it.
+const staging = `${target}.${process.pid}.tmp`;
+fs.copyFileSync(built, staging);
+fs.renameSync(staging, target);
 console.log(`build-native: ${path.relative(root, target)}`);
