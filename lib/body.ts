@@ -1,6 +1,7 @@
 // Request bodies for request(): bytes in memory, or a stream of chunks whose total length is known up front.
 // (Chunked uploads, where the length is unknown, need WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH and are not offered yet.)
 import { invalidArg } from './errors';
+import { toBytes } from './core/bytes';
 
 export type BodyInit =
   | string
@@ -13,14 +14,6 @@ export type BodyInit =
 export type PreparedBody =
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'stream'; chunks: AsyncIterable<unknown> | Iterable<unknown>; length: number };
-
-export function toBytes(chunk: unknown): Uint8Array | undefined {
-  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  if (chunk instanceof Uint8Array) return chunk;
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  return undefined;
-}
 
 export function prepareBody(body: unknown, declaredLength: number | undefined): PreparedBody | undefined {
   if (body === undefined || body === null) return undefined;

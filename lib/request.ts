@@ -1,19 +1,21 @@
 // request(url, options): one HTTP exchange through WinHTTP, resolved once the response head arrives, with the body
 // as a Readable. Built on the low-level steps in core/: crackUrl -> connect -> openRequest -> send -> write* ->
 // receiveResponse, then the body pulls queryDataAvailable/read as it is consumed.
-import { invalidArg } from './errors';
-import { prepareBody, toBytes, type BodyInit, type PreparedBody } from './body';
-import { findHeader, normalizeHeaders, type HeadersInput } from './core/headers';
+import { AbortError, DeadlineError, invalidArg, WinHttpError } from './errors';
+import { prepareBody, type BodyInit, type PreparedBody } from './body';
+import { toBytes } from './core/bytes';
+import { findHeader, normalizeHeaders, requestHeadersFor, type HeadersInput } from './core/headers';
 import { callNative } from './core/native-call';
-import type { Request } from './core/request';
+import type { OpenRequestOptions, Request } from './core/request';
+import type { RequestBehaviour } from './core/behaviour';
 import type { Session } from './core/session';
 import { uniformTimeouts } from './core/timeouts';
-import { validateByteCount, validateSignal, validateTimeout } from './core/validate';
+import { validateByteCount, validateMethod, validateSignal, validateTimeout } from './core/validate';
 import { defaultSession } from './default-session';
 import { getBinding } from './native/binding';
 import { Response, ResponseBody } from './response';
 
-export interface RequestOptions {
+export interface RequestOptions extends RequestBehaviour {
   method?: string;
   headers?: HeadersInput;
   body?: BodyInit;
@@ -22,16 +24,21 @@ export interface RequestOptions {
   /** Milliseconds allowed for each stage: resolve, connect, send, waiting for headers, and each body read. */
   timeout?: number;
   signal?: AbortSignal;
+  /** Milliseconds for the whole exchange, body included; past it the request is closed with DeadlineError. */
+  deadline?: number;
   /** The session to use (its proxy, user agent, timeouts); default: a shared one. */
   session?: Session;
 }
 
 const FIRST_WRITE = 64 * 1024;
+const ERROR_WINHTTP_RESEND_REQUEST = 12032;
+// WinHTTP asks for a resend after e.g. a proxy or server closed a kept-alive connection; more than this is a loop.
+const MAX_RESENDS = 3;
 const WRITE_SIZE = 1024 * 1024;
 
 function urlText(url: unknown): string {
   if (typeof url === 'string') return url;
-  if (url instanceof URL) return url.href;
+  if (Object.prototype.toString.call(url) === '[object URL]') return (url as URL).href;
   throw invalidArg('url', 'must be a string or a URL');
 }
 
@@ -41,15 +48,19 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   const signal = validateSignal(options.signal);
   const timeouts = options.timeout === undefined ? undefined : uniformTimeouts(validateTimeout('timeout', options.timeout));
   const headers = normalizeHeaders(options.headers);
-  const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
+  const method = validateMethod(options.method ?? (options.body === undefined ? 'GET' : 'POST'));
   const declared = findHeader(headers, 'content-length');
   const contentLength = options.contentLength !== undefined ? validateByteCount('contentLength', options.contentLength)
     : declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
   const body = prepareBody(options.body, contentLength);
+  // Checked before any handle is opened (Request.send checks again, for low-level callers).
+  requestHeadersFor(headers, method, body === undefined ? (contentLength ?? 0)
+    : body.kind === 'bytes' ? body.bytes.byteLength : body.length);
   if (options.session !== undefined && typeof (options.session as Session).connect !== 'function') {
     throw invalidArg('session', 'must be a Session');
   }
-  signal?.throwIfAborted();
+  const deadline = options.deadline === undefined ? undefined : validateTimeout('deadline', options.deadline);
+  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
 
   const binding = getBinding();
   const target = callNative(() => binding.crackUrl(href));
@@ -58,14 +69,73 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   }
   const session = options.session ?? defaultSession();
   const connection = session.connect(target.host, target.port, { secure: target.secure });
-  try {
-    const req = connection.openRequest(method, target.path === '' ? '/' : target.path, { timeouts, signal });
-    await sendBody(req, headers, body, contentLength);
-    const head = await req.receiveResponse();
-    return new Response(href, head, new ResponseBody(req, () => connection.close(), signal));
-  } catch (error) {
+  const { signal: combined, clear } = withDeadline(signal, deadline);
+  const release = () => {
+    clear();
     connection.close();
-    throw error;
+  };
+  try {
+    const openOptions: OpenRequestOptions = { ...pickBehaviour(options), timeouts, signal: combined };
+    const req = connection.openRequest(method, target.path === '' ? '/' : target.path, openOptions);
+    req.url = href;
+    const head = await untilAborted(exchange(req, headers, body, contentLength), combined);
+    return new Response(href, head, req, new ResponseBody(req, release, combined));
+  } catch (error) {
+    release();
+    throw deadline !== undefined && combined?.aborted && combined.reason instanceof DeadlineError ? combined.reason : error;
+  }
+}
+
+// Settles with `work`, or rejects as soon as `signal` aborts: a streamed body may be waiting on the caller's own
+// iterator, which no WinHTTP call would interrupt. `work` then fails on the closed request and is ignored.
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortError(undefined, { cause: signal.reason }));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function pickBehaviour(options: RequestOptions): RequestBehaviour {
+  const { redirect, maxRedirects, allowHttpsToHttpRedirect, decompress, keepAlive, maxResponseHeaderSize,
+    maxResponseDrainSize, httpVersion } = options;
+  return { redirect, maxRedirects, allowHttpsToHttpRedirect, decompress, keepAlive, maxResponseHeaderSize,
+    maxResponseDrainSize, httpVersion };
+}
+
+// The caller's signal and the deadline as one signal; the deadline's reason is a DeadlineError.
+function withDeadline(signal: AbortSignal | undefined, deadline: number | undefined) {
+  if (deadline === undefined) return { signal, clear: () => {} };
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DeadlineError(deadline)), deadline);
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+// Sends the request and its body, and waits for the response head, resending while WinHTTP asks for it and the
+// body can be sent again.
+async function exchange(req: Request, headers: ReturnType<typeof normalizeHeaders>, body: PreparedBody | undefined,
+  contentLength: number | undefined) {
+  for (let resends = 0; ; resends++) {
+    await sendBody(req, headers, body, contentLength);
+    try {
+      return await req.receiveResponse();
+    } catch (error) {
+      const replayable = body === undefined || body.kind === 'bytes';
+      if (!(error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) || !replayable ||
+        resends >= MAX_RESENDS) {
+        throw error;
+      }
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { AbortError } from './errors';
 import type { Request, ResponseHead } from './core/request';
 import type { IncomingHeaders } from './core/headers';
+import type { RequestTimings } from './core/timings';
 
 const MAX_CHUNK = 256 * 1024;
 
@@ -54,16 +55,26 @@ export class Response implements ResponseHead {
   readonly headers: IncomingHeaders;
   readonly rawHeaders: string[];
   readonly body: ResponseBody;
+  /** URLs WinHTTP followed to get here, in order (empty without redirects). */
+  readonly redirects: readonly string[];
+  readonly #request: Request;
 
   /** @internal */
-  constructor(url: string, head: ResponseHead, body: ResponseBody) {
-    this.url = url;
+  constructor(url: string, head: ResponseHead, request: Request, body: ResponseBody) {
+    this.#request = request;
+    this.redirects = request.redirects;
+    this.url = request.redirects.at(-1) ?? url;
     this.status = head.status;
     this.statusText = head.statusText;
     this.httpVersion = head.httpVersion;
     this.headers = head.headers;
     this.rawHeaders = head.rawHeaders;
     this.body = body;
+  }
+
+  /** Resolve, connect, TLS, wait and download times; `end` and `download` appear once the body was read. */
+  get timings(): RequestTimings {
+    return this.#request.timings();
   }
 
   get ok(): boolean {

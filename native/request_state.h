@@ -10,6 +10,7 @@
 #include <vector>
 #include "event_sink.h"
 #include "handle_owner.h"
+#include "request_timeline.h"
 
 class RequestState {
  public:
@@ -31,6 +32,9 @@ class RequestState {
   std::vector<uint8_t> writeBuffer;
   // WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags, kept for the REQUEST_ERROR that follows (WinHTTP threads).
   std::atomic<DWORD> secureFailure{0};
+  // Progress notifications JavaScript listens to (set on the JS thread, read by the callback).
+  std::atomic<DWORD> notifyMask{0};
+  RequestTimeline timeline;
   // JS thread only: the wrapper to tell, or null once it has been finalized.
   StatusListener* listener = nullptr;
 

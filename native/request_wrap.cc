@@ -14,6 +14,8 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("setOption", &RequestWrap::SetOption),
                          InstanceMethod("queryHeaders", &RequestWrap::QueryHeaders),
                          InstanceMethod("close", &RequestWrap::Close),
+                         InstanceMethod("setNotifications", &RequestWrap::SetNotifications),
+                         InstanceMethod("timings", &RequestWrap::Timings),
                          InstanceMethod("send", &RequestWrap::Send),
                          InstanceMethod("write", &RequestWrap::Write),
                          InstanceMethod("receiveResponse", &RequestWrap::ReceiveResponse),
@@ -97,9 +99,16 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
   Napi::Value onStatus = onStatus_.Value();
   if (onStatus.IsEmpty() || !onStatus.IsFunction()) return;
 
-  Napi::Value value = event.status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE
-                          ? Napi::Buffer<uint8_t>::Copy(env, state_->readBuffer.data(), event.value).As<Napi::Value>()
-                          : Napi::Number::New(env, event.value).As<Napi::Value>();
+  Napi::Value value;
+  if (event.status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE) {
+    value = Napi::Buffer<uint8_t>::Copy(env, state_->readBuffer.data(), event.value);
+  } else if (event.status == WINHTTP_CALLBACK_STATUS_NAME_RESOLVED ||
+             event.status == WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER ||
+             event.status == WINHTTP_CALLBACK_STATUS_REDIRECT) {
+    value = Napi::String::New(env, event.text);
+  } else {
+    value = Napi::Number::New(env, event.value);
+  }
   onStatus.As<Napi::Function>().Call(Value(), {
                                                   Napi::Number::New(env, event.status),
                                                   value,
@@ -173,6 +182,24 @@ Napi::Value RequestWrap::Close(const Napi::CallbackInfo& info) {
     WinHttpCloseHandle(handle());
   }
   return info.Env().Undefined();
+}
+
+// setNotifications(mask): the progress notifications (WINHTTP_CALLBACK_STATUS_*) to pass to onStatus.
+Napi::Value RequestWrap::SetNotifications(const Napi::CallbackInfo& info) {
+  state_->notifyMask.store(DwordArg(info[0]));
+  return info.Env().Undefined();
+}
+
+// timings() -> [resolveStart, resolveEnd, connectStart, connectEnd, sendStart, requestSent, firstByte, headers]
+// in milliseconds since the request was opened, -1 where the stage was not seen.
+Napi::Value RequestWrap::Timings(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array times = Napi::Array::New(env, RequestTimeline::kCount);
+  for (uint32_t i = 0; i < RequestTimeline::kCount; ++i) {
+    const int64_t ns = state_->timeline.Get(static_cast<RequestTimeline::Milestone>(i));
+    times.Set(i, Napi::Number::New(env, ns < 0 ? -1.0 : static_cast<double>(ns) / 1e6));
+  }
+  return times;
 }
 
 // send(totalLength, firstBytes?): WinHttpSendRequest with the body's total length and optionally its first bytes.

@@ -1,7 +1,8 @@
 // Request: one WinHttpOpenRequest handle and the asynchronous calls on it. Each call returns at once; its
 // completion arrives later as a status event passed to the onStatus function given to the constructor:
 //   onStatus(status, value, asyncApi, error, secureFailure)
-// where value is the byte count, or for READ_COMPLETE a Buffer holding a copy of the bytes read.
+// where value is the byte count, for READ_COMPLETE a Buffer holding a copy of the bytes read, and for
+// NAME_RESOLVED, CONNECTED_TO_SERVER and REDIRECT a string (address or URL).
 // At most one asynchronous call is pending at a time (a second one throws); while one is, the wrapper (and through
 // it onStatus) is held strongly and the event loop is kept alive. JS thread only.
 #pragma once
@@ -25,6 +26,8 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value SetOption(const Napi::CallbackInfo& info);
   Napi::Value QueryHeaders(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value SetNotifications(const Napi::CallbackInfo& info);
+  Napi::Value Timings(const Napi::CallbackInfo& info);
   // Asynchronous: each ends with one completion event or REQUEST_ERROR.
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);

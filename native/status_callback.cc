@@ -1,10 +1,49 @@
 #include "status_callback.h"
 #include "request_state.h"
+#include "wide_string.h"
 
 // SECURE_FAILURE is not in WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS; it carries the reason flags that the following
-// 12175 error lacks (REFERENCES.md #13).
+// 12175 error lacks (REFERENCES.md #13). The progress notifications feed the timeline.
 const DWORD kSubscribedNotifications = WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS | WINHTTP_CALLBACK_FLAG_HANDLES |
-                                       WINHTTP_CALLBACK_FLAG_SECURE_FAILURE;
+                                       WINHTTP_CALLBACK_FLAG_SECURE_FAILURE | kProgressNotifications;
+
+namespace {
+
+// A wide string in lpvStatusInformation; `length` counts characters (WINHTTP_STATUS_CALLBACK reference), the
+// terminating null possibly included.
+std::u16string CopyWide(LPVOID info, DWORD length) {
+  if (info == nullptr) return std::u16string();
+  const auto* text = static_cast<const wchar_t*>(info);
+  size_t count = 0;
+  while (count < length && text[count] != L'\0') ++count;
+  return Utf16FromWide(text, count);
+}
+
+DWORD CopyDword(LPVOID info) { return info != nullptr ? *static_cast<const DWORD*>(info) : 0; }
+
+// Fills `event` for a progress notification. Returns false when JavaScript does not want it.
+bool DescribeProgress(RequestState* state, DWORD status, LPVOID info, DWORD length, StatusEvent& event) {
+  state->timeline.Record(status);
+  // Redirects are always reported: the response lists the hops it followed.
+  if (status != WINHTTP_CALLBACK_STATUS_REDIRECT && (state->notifyMask.load() & status) == 0) return false;
+  switch (status) {
+    case WINHTTP_CALLBACK_STATUS_NAME_RESOLVED:
+    case WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER:
+    case WINHTTP_CALLBACK_STATUS_REDIRECT:
+      event.text = CopyWide(info, length);
+      break;
+    case WINHTTP_CALLBACK_STATUS_REQUEST_SENT:
+    case WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED:
+    case WINHTTP_CALLBACK_STATUS_INTERMEDIATE_RESPONSE:
+      event.value = CopyDword(info);
+      break;
+    default:
+      break;
+  }
+  return true;
+}
+
+}  // namespace
 
 void CALLBACK OnWinHttpStatus(HINTERNET /*handle*/, DWORD_PTR context, DWORD status, LPVOID info, DWORD length) {
   // Session and connection handles carry no context: nothing of ours to tell.
@@ -16,7 +55,7 @@ void CALLBACK OnWinHttpStatus(HINTERNET /*handle*/, DWORD_PTR context, DWORD sta
   switch (status) {
     case WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE:
     case WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE:
-      event.value = info != nullptr ? *static_cast<const DWORD*>(info) : 0;
+      event.value = CopyDword(info);
       break;
     case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
       // info points into state->readBuffer; the JS thread copies the bytes out when the event is handled.
@@ -30,14 +69,17 @@ void CALLBACK OnWinHttpStatus(HINTERNET /*handle*/, DWORD_PTR context, DWORD sta
       break;
     }
     case WINHTTP_CALLBACK_STATUS_SECURE_FAILURE:
-      state->secureFailure.store(info != nullptr ? *static_cast<const DWORD*>(info) : 0);
+      state->secureFailure.store(CopyDword(info));
       return;
-    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
     case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+      state->timeline.Record(status);
+      break;
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
     case WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING:
       break;
     default:
-      return;
+      if ((status & kProgressNotifications) == 0 || !DescribeProgress(state, status, info, length, event)) return;
+      break;
   }
 
   state->sink()->Post(state, event);

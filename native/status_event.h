@@ -1,6 +1,7 @@
 // What the status callback copies out of one WinHTTP notification (its lpvStatusInformation is valid only during
 // the callback: WINHTTP_STATUS_CALLBACK reference). Plain data, no Node-API.
 #pragma once
+#include <string>
 #include "platform/winhttp_api.h"
 
 struct StatusEvent {
@@ -9,7 +10,17 @@ struct StatusEvent {
   DWORD_PTR asyncApi = 0;    // WINHTTP_ASYNC_RESULT.dwResult (API_*), for REQUEST_ERROR
   DWORD error = 0;           // WINHTTP_ASYNC_RESULT.dwError, for REQUEST_ERROR
   DWORD secureFailure = 0;   // WINHTTP_CALLBACK_STATUS_FLAG_* from an earlier SECURE_FAILURE, for REQUEST_ERROR
+  std::u16string text;       // the address (NAME_RESOLVED, CONNECTED_TO_SERVER) or URL (REDIRECT)
 };
+
+// Progress notifications: recorded in the request's timeline, and passed to JavaScript only when it listens.
+constexpr DWORD kProgressNotifications =
+    WINHTTP_CALLBACK_STATUS_RESOLVING_NAME | WINHTTP_CALLBACK_STATUS_NAME_RESOLVED |
+    WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER | WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER |
+    WINHTTP_CALLBACK_STATUS_SENDING_REQUEST | WINHTTP_CALLBACK_STATUS_REQUEST_SENT |
+    WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE | WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED |
+    WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION | WINHTTP_CALLBACK_STATUS_CONNECTION_CLOSED |
+    WINHTTP_CALLBACK_STATUS_REDIRECT | WINHTTP_CALLBACK_STATUS_INTERMEDIATE_RESPONSE;
 
 // True for the notifications that end an asynchronous call (send, write, receive, query, read).
 inline bool EndsAsyncCall(DWORD status) {

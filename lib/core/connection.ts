@@ -41,7 +41,7 @@ export class Connection {
   openRequest(method: string, path: string, options: OpenRequestOptions = {}): Request {
     if (this.#closed) throw new InvalidStateError('The connection is closed');
     const request = new Request(this.#native, validateMethod(method), validatePath(path), this.secure,
-      this.session.timeouts, options, () => this.#requests.delete(request));
+      this.session.timeouts, this.session.behaviour, options, () => this.#requests.delete(request));
     this.#requests.add(request);
     return request;
   }

@@ -72,3 +72,23 @@ export function parseRawHeaders(raw: string): ParsedHead {
   }
   return { httpVersion: match?.[1] ?? '', statusText: match?.[2] ?? '', headers, rawHeaders };
 }
+
+const BODYLESS_METHODS = ['GET', 'HEAD', 'DELETE', 'OPTIONS'];
+
+/**
+ * The headers to send for a body of `total` bytes: the caller's, plus Content-Length where HTTP wants one. Throws
+ * for headers the library owns: a Content-Length that disagrees with the body, or Transfer-Encoding.
+ */
+export function requestHeadersFor(pairs: HeaderPairs, method: string, total: number): HeaderPairs {
+  const declared = findHeader(pairs, 'content-length');
+  if (declared !== undefined && declared !== String(total)) {
+    throw invalidArg('headers.content-length', `(${declared}) disagrees with the body length ${total}`, 'ERR_INVALID_ARG_VALUE');
+  }
+  if (findHeader(pairs, 'transfer-encoding') !== undefined) {
+    throw invalidArg('headers.transfer-encoding', 'is not supported: give the body a known length (Content-Length)', 'ERR_INVALID_ARG_VALUE');
+  }
+  if (declared === undefined && (total > 0 || !BODYLESS_METHODS.includes(method))) {
+    return [...pairs, ['Content-Length', String(total)]];
+  }
+  return pairs;
+}

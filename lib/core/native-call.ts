@@ -2,8 +2,10 @@
 import { InvalidStateError, WinHttpError } from '../errors';
 import type { NativeCallError } from '../native/types';
 
+// Checked by shape, not instanceof: the addon creates its errors in the main context, which is not the caller's
+// context under a vm or jest.
 function isNativeCallError(error: unknown): error is NativeCallError {
-  return error instanceof Error && typeof (error as NativeCallError).errno === 'number' &&
+  return typeof error === 'object' && error !== null && typeof (error as NativeCallError).errno === 'number' &&
     typeof (error as NativeCallError).api === 'string';
 }
 
@@ -11,8 +13,9 @@ export function toPublicError(error: unknown): unknown {
   if (isNativeCallError(error)) {
     return new WinHttpError(error.errno, error.api, { systemMessage: error.systemMessage });
   }
-  if (error instanceof TypeError && (error as { code?: string }).code === 'ERR_WINHTTP_INVALID_STATE') {
-    return new InvalidStateError(error.message);
+  const usage = error as { code?: unknown; message?: unknown } | null;
+  if (typeof usage === 'object' && usage !== null && usage.code === 'ERR_WINHTTP_INVALID_STATE') {
+    return new InvalidStateError(String(usage.message));
   }
   return error;
 }

@@ -3,7 +3,8 @@
 // One step is pending at a time and steps run in the order WinHTTP allows; a misuse rejects with
 // InvalidStateError before reaching WinHTTP. The body is checked against Content-Length here, because WinHTTP
 // does not always report a truncated body (WINE.md; REFERENCES.md #17).
-import { AbortError, InvalidStateError, ResponseTruncatedError, WinHttpError, apiFromAsyncResult, invalidArg, outOfRange } from '../errors';
+import { EventEmitter } from 'node:events';
+import { AbortError, InvalidStateError, RedirectError, ResponseTruncatedError, WinHttpError, apiFromAsyncResult, invalidArg, outOfRange } from '../errors';
 import { getBinding } from '../native/binding';
 import {
   ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
@@ -17,12 +18,16 @@ import {
   WINHTTP_QUERY_STATUS_CODE,
 } from '../native/constants';
 import type { NativeConnection, NativeRequest } from '../native/types';
-import { findHeader, formatHeaderLines, normalizeHeaders, parseRawHeaders, type HeadersInput, type IncomingHeaders } from './headers';
+import { toBytes } from './bytes';
+import { applyBehaviour, resolveBehaviour, type RequestBehaviour } from './behaviour';
+import { formatHeaderLines, normalizeHeaders, parseRawHeaders, requestHeadersFor, type HeadersInput, type IncomingHeaders } from './headers';
 import { callNative, toPublicError } from './native-call';
+import { isProgressStatus, notificationMask, progressEvent, type ProgressEvent, type ProgressEventName } from './notifications';
 import { resolveTimeouts, type Timeouts } from './timeouts';
+import { buildTimings, type RequestTimings } from './timings';
 import { validateByteCount, validateSignal } from './validate';
 
-export interface OpenRequestOptions {
+export interface OpenRequestOptions extends RequestBehaviour {
   /** Per-request timeouts; unset ones come from the session. */
   timeouts?: Partial<Timeouts>;
   /** Aborting closes the request; the pending step rejects with AbortError. */
@@ -52,7 +57,7 @@ type Phase = 'opened' | 'sending' | 'sent' | 'response' | 'ended';
 
 interface Pending {
   step: Step;
-  resolve: (value: number | Buffer) => void;
+  resolve: (value: number | Buffer | string) => void;
   reject: (error: unknown) => void;
 }
 
@@ -64,23 +69,42 @@ const STEP_API: Record<Step, string> = {
   read: 'WinHttpReadData',
 };
 
+const ERROR_WINHTTP_RESEND_REQUEST = 12032;
 const DEFAULT_READ_SIZE = 64 * 1024;
 const MAX_READ_SIZE = 16 * 1024 * 1024;
 
 function asBytes(chunk: unknown, name: string): Uint8Array {
-  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  if (chunk instanceof Uint8Array) return chunk;
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  throw invalidArg(name, 'must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
+  const bytes = toBytes(chunk);
+  if (bytes === undefined) throw invalidArg(name, 'must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
+  return bytes;
 }
 
-export class Request {
+export interface Request {
+  on(event: ProgressEventName, listener: (event: ProgressEvent) => void): this;
+  once(event: ProgressEventName, listener: (event: ProgressEvent) => void): this;
+  off(event: ProgressEventName, listener: (event: ProgressEvent) => void): this;
+  on(event: 'newListener' | 'removeListener', listener: (name: string | symbol) => void): this;
+}
+
+/**
+ * Emits WinHTTP's progress notifications as typed events ('resolvingName', 'connectedToServer', 'redirect', ...:
+ * see ProgressEventName) while someone listens; nothing crosses from the addon for events nobody listens to.
+ */
+export class Request extends EventEmitter {
   readonly method: string;
   readonly path: string;
+  /** The request's absolute URL, where the opener knows it (request() does); redirects resolve against it. */
+  url: string | undefined;
   /** Settles when WinHTTP reports HANDLE_CLOSING for this request (its native state is then freed). */
   readonly handleClosed: Promise<void>;
+  /** URLs WinHTTP was redirected to, in order. */
+  readonly redirects: string[] = [];
   readonly #native: NativeRequest;
+  readonly #secure: boolean;
+  readonly #redirectPolicy: Required<RequestBehaviour>['redirect'];
+  readonly #startedAt = Date.now();
+  readonly #openedAt = performance.now();
+  #endedAt: number | undefined;
   readonly #onClose: () => void;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = () => this.#abort(this.#signal?.reason);
@@ -95,9 +119,14 @@ export class Request {
 
   /** @internal Use Connection.openRequest(). */
   constructor(connection: NativeConnection, method: string, path: string, secure: boolean,
-    sessionTimeouts: Readonly<Timeouts>, options: OpenRequestOptions, onClose: () => void) {
+    sessionTimeouts: Readonly<Timeouts>, sessionBehaviour: Readonly<Required<RequestBehaviour>>,
+    options: OpenRequestOptions, onClose: () => void) {
+    super();
     if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
     const timeouts = resolveTimeouts(sessionTimeouts, options.timeouts);
+    const behaviour = resolveBehaviour(sessionBehaviour, options);
+    this.#secure = secure;
+    this.#redirectPolicy = behaviour.redirect;
     this.#signal = validateSignal(options.signal);
     this.method = method;
     this.path = path;
@@ -113,14 +142,32 @@ export class Request {
         this.#native.setTimeouts(timeouts.resolve, timeouts.connect, timeouts.send, timeouts.receive);
         this.#native.setOption(WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse);
       });
+      applyBehaviour(this.#native, behaviour);
     } catch (error) {
-      this.close();
+      // Not yet known to the connection: close the handle only.
+      this.#closed = true;
+      this.#native.close();
       throw error;
     }
     if (this.#signal !== undefined) {
       if (this.#signal.aborted) this.#abort(this.#signal.reason);
       else this.#signal.addEventListener('abort', this.#onAbort, { once: true });
     }
+    // 'newListener' fires before the listener is added, 'removeListener' after it is removed.
+    this.on('newListener', (name: string | symbol) => this.#updateNotifications([...this.eventNames(), name]));
+    this.on('removeListener', () => this.#updateNotifications(this.eventNames()));
+  }
+
+  /** Timings of the last hop, from WinHTTP's notifications; complete once the body was read to its end. */
+  timings(): RequestTimings {
+    const marks = this.#closed && this.#finalTimings !== undefined ? this.#finalTimings : this.#native.timings();
+    return buildTimings(this.#startedAt, marks, this.#endedAt, this.#secure);
+  }
+
+  #finalTimings: number[] | undefined;
+
+  #updateNotifications(names: Array<string | symbol>): void {
+    if (!this.#closed) this.#native.setNotifications(notificationMask(names));
   }
 
   get closed(): boolean {
@@ -144,17 +191,8 @@ export class Request {
     if (first !== undefined && first.byteLength > total) {
       throw outOfRange('body.byteLength', `<= contentLength (${total})`, first.byteLength);
     }
-    const declared = findHeader(pairs, 'content-length');
-    if (declared !== undefined && declared !== String(total)) {
-      throw invalidArg('headers.content-length', `(${declared}) disagrees with the body length ${total}`, 'ERR_INVALID_ARG_VALUE');
-    }
-    if (findHeader(pairs, 'transfer-encoding') !== undefined) {
-      throw invalidArg('headers.transfer-encoding', 'is not supported: give the body a known length (Content-Length)', 'ERR_INVALID_ARG_VALUE');
-    }
-    if (declared === undefined && (total > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(this.method))) {
-      pairs.push(['Content-Length', String(total)]);
-    }
-    if (pairs.length > 0) callNative(() => this.#native.addHeaders(formatHeaderLines(pairs)));
+    const lines = requestHeadersFor(pairs, this.method, total);
+    if (lines.length > 0) callNative(() => this.#native.addHeaders(formatHeaderLines(lines)));
     this.#phase = 'sending';
     this.#bodyRemaining = total - (first?.byteLength ?? 0);
     await this.#step('send', () => this.#native.send(total, first));
@@ -179,8 +217,19 @@ export class Request {
     if (this.#bodyRemaining > 0) {
       throw new InvalidStateError(`receiveResponse() before the body was written: ${this.#bodyRemaining} bytes still due`);
     }
-    await this.#step('receive', () => this.#native.receiveResponse());
+    try {
+      await this.#step('receive', () => this.#native.receiveResponse());
+    } catch (error) {
+      // "The desired function can be retried on the same request handle" (WinHttpReceiveResponse): send() again.
+      if (error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) this.#phase = 'opened';
+      throw error;
+    }
     const head = this.#readHead();
+    if (this.#redirectPolicy === 'error' && head.status >= 300 && head.status < 400 && head.status !== 304) {
+      const location = head.headers.location;
+      this.close();
+      throw new RedirectError(head.status, typeof location === 'string' ? location : undefined);
+    }
     this.#head = head;
     this.#phase = 'response';
     this.#expectedLength = this.#bodyLength(head);
@@ -235,8 +284,12 @@ export class Request {
   }
 
   #abort(reason: unknown): void {
-    this.#closeWith(new AbortError(undefined, { cause: reason }));
+    this.#abortError = new AbortError(undefined, { cause: reason });
+    this.#closeWith(this.#abortError);
   }
+
+  // Set when an abort closed the request: every later step rejects with it, not with "closed".
+  #abortError: AbortError | undefined;
 
   #closeWith(error: Error): void {
     if (this.#closed) return;
@@ -244,18 +297,19 @@ export class Request {
     this.#signal?.removeEventListener('abort', this.#onAbort);
     const pending = this.#pending;
     this.#pending = null;
+    this.#finalTimings = this.#native.timings();
     this.#native.close();
     this.#onClose();
     pending?.reject(error);
   }
 
   #expectPhase(phase: Phase, what: string): void {
-    if (this.#closed) throw new InvalidStateError(`${what} on a closed request`);
+    if (this.#closed) throw this.#abortError ?? new InvalidStateError(`${what} on a closed request`);
     if (this.#pending !== null) throw new InvalidStateError(`${what} while ${STEP_API[this.#pending.step]} is pending`);
     if (this.#phase !== phase) throw new InvalidStateError(`${what} is not allowed now (request is ${this.#phase})`);
   }
 
-  #step(step: Step, start: () => void): Promise<number | Buffer> {
+  #step(step: Step, start: () => void): Promise<number | Buffer | string> {
     return new Promise((resolve, reject) => {
       this.#pending = { step, resolve, reject };
       try {
@@ -268,7 +322,7 @@ export class Request {
   }
 
   // A connection dropped before Content-Length bytes arrived is a truncated body, whatever WinHTTP called it.
-  async #bodyStep(step: Step, start: () => void): Promise<number | Buffer> {
+  async #bodyStep(step: Step, start: () => void): Promise<number | Buffer | string> {
     try {
       return await this.#step(step, start);
     } catch (error) {
@@ -282,6 +336,7 @@ export class Request {
 
   #endOfBody(): void {
     this.#phase = 'ended';
+    this.#endedAt = performance.now() - this.#openedAt;
     const expected = this.#expectedLength;
     if (expected !== undefined && this.#received < expected) throw new ResponseTruncatedError(expected, this.#received);
   }
@@ -309,9 +364,20 @@ export class Request {
   }
 
   // JS thread; called by the addon for each notification (native/request_wrap.cc).
-  #onStatus(status: number, value: number | Buffer, asyncApi: number, error: number, secureFailure: number): void {
+  #onStatus(status: number, value: number | Buffer | string, asyncApi: number, error: number, secureFailure: number): void {
     if (status === STATUS.HANDLE_CLOSING) {
       this.#markHandleClosed();
+      return;
+    }
+    if (isProgressStatus(status)) {
+      const event = progressEvent(status, value)!;
+      if (event.type === 'redirect') {
+        // Resolved against the previous URL: WinHTTP may report a relative Location as it was sent.
+        const previous = this.redirects.at(-1) ?? this.url;
+        event.url = previous === undefined ? event.url! : new URL(event.url!, previous).href;
+        this.redirects.push(event.url);
+      }
+      this.emit(event.type, event);
       return;
     }
     const pending = this.#pending;

@@ -1,6 +1,6 @@
 // Session: one WinHTTP session handle (WinHttpOpen with WINHTTP_FLAG_ASYNC). Connections and requests are opened
 // under it; closing it closes them first. Keep-alive connections are pooled per session by WinHTTP.
-import { invalidArg, InvalidStateError } from '../errors';
+import { invalidArg, InvalidStateError, outOfRange } from '../errors';
 import { getBinding } from '../native/binding';
 import {
   WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY,
@@ -9,10 +9,11 @@ import {
   WINHTTP_ACCESS_TYPE_NO_PROXY,
 } from '../native/constants';
 import type { NativeSession } from '../native/types';
+import { DEFAULT_BEHAVIOUR, resolveBehaviour, type RequestBehaviour } from './behaviour';
 import { Connection, type ConnectOptions } from './connection';
 import { callNative } from './native-call';
 import { DEFAULT_TIMEOUTS, resolveTimeouts, type Timeouts } from './timeouts';
-import { validateHost, validatePort } from './validate';
+import { validateByteCount, validateHost, validatePort } from './validate';
 
 export type ProxyOption =
   /** The system's proxy settings, including WPAD/PAC (WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY, Windows 8.1+). */
@@ -24,11 +25,16 @@ export type ProxyOption =
   /** A named proxy, e.g. "http://127.0.0.1:3128", with an optional bypass list ("<local>;*.corp"). */
   | { server: string; bypass?: string };
 
-export interface SessionOptions {
+/** Session options; the RequestBehaviour fields are defaults that each request may override. */
+export interface SessionOptions extends RequestBehaviour {
   userAgent?: string;
   proxy?: ProxyOption;
   timeouts?: Partial<Timeouts>;
+  /** Most simultaneous connections to one server (WINHTTP_OPTION_MAX_CONNS_PER_SERVER). */
+  maxConnectionsPerServer?: number;
 }
+
+const WINHTTP_OPTION_MAX_CONNS_PER_SERVER = 73;
 
 export const DEFAULT_USER_AGENT = 'winhttp (Node.js)';
 
@@ -45,6 +51,7 @@ function accessType(proxy: ProxyOption): [number, string | null, string | null] 
 
 export class Session {
   readonly timeouts: Readonly<Timeouts>;
+  readonly behaviour: Readonly<Required<RequestBehaviour>>;
   readonly #native: NativeSession;
   readonly #connections = new Set<Connection>();
   #closed = false;
@@ -54,11 +61,18 @@ export class Session {
     const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     if (typeof userAgent !== 'string' || /[\r\n\0]/.test(userAgent)) throw invalidArg('userAgent', 'must be a string without CR, LF or NUL');
     this.timeouts = Object.freeze(resolveTimeouts(DEFAULT_TIMEOUTS, options.timeouts));
+    this.behaviour = Object.freeze(resolveBehaviour(DEFAULT_BEHAVIOUR, options));
+    const maxConnections = options.maxConnectionsPerServer === undefined ? undefined
+      : validateByteCount('maxConnectionsPerServer', options.maxConnectionsPerServer, 0x7fffffff);
+    if (maxConnections === 0) throw outOfRange('maxConnectionsPerServer', '>= 1', 0);
     const [type, proxy, bypass] = accessType(options.proxy ?? 'system');
     const binding = getBinding();
     this.#native = callNative(() => new binding.Session(userAgent, type, proxy, bypass));
     const t = this.timeouts;
     callNative(() => this.#native.setTimeouts(t.resolve, t.connect, t.send, t.receive));
+    if (maxConnections !== undefined) {
+      callNative(() => this.#native.setOption(WINHTTP_OPTION_MAX_CONNS_PER_SERVER, maxConnections));
+    }
   }
 
   get closed(): boolean {

@@ -6,6 +6,8 @@ export { WinHttpError, apiFromAsyncResult, decodeSecureFailureFlags } from './wi
 export type { WinHttpErrorOptions } from './winhttp-error';
 export {
   AbortError,
+  DeadlineError,
+  RedirectError,
   InvalidStateError,
   ResponseTruncatedError,
   UnsupportedPlatformError,

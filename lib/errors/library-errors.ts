@@ -13,6 +13,8 @@ const ABORT_BRAND = Symbol.for('winhttp.AbortError');
 const TRUNCATED_BRAND = Symbol.for('winhttp.ResponseTruncatedError');
 const INVALID_STATE_BRAND = Symbol.for('winhttp.InvalidStateError');
 const UNSUPPORTED_PLATFORM_BRAND = Symbol.for('winhttp.UnsupportedPlatformError');
+const DEADLINE_BRAND = Symbol.for('winhttp.DeadlineError');
+const REDIRECT_BRAND = Symbol.for('winhttp.RedirectError');
 
 /** A request aborted through its AbortSignal; same name, code and default message as Node's own AbortError. */
 export class AbortError extends Error {
@@ -105,4 +107,41 @@ export function outOfRange(name: string, range: string, received: unknown): Rang
   const error = Object.assign(new RangeError(message), { code: 'ERR_OUT_OF_RANGE' as const });
   Error.captureStackTrace(error, outOfRange);
   return error;
+}
+
+/** The request's overall deadline passed (request()'s `deadline` option); the request was closed. */
+export class DeadlineError extends Error {
+  override readonly name = 'TimeoutError';
+  readonly code = 'ERR_WINHTTP_DEADLINE_EXCEEDED';
+  readonly category = 'timeout';
+  readonly deadline: number;
+
+  constructor(deadline: number) {
+    super(`The request did not complete within its deadline of ${deadline} ms`);
+    setBrand(this, DEADLINE_BRAND);
+    this.deadline = deadline;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, DeadlineError, DEADLINE_BRAND, value);
+  }
+}
+
+/** A 3xx answer to a request made with `redirect: 'error'`. */
+export class RedirectError extends Error {
+  override readonly name = 'RedirectError';
+  readonly code = 'ERR_WINHTTP_UNEXPECTED_REDIRECT';
+  readonly status: number;
+  readonly location: string | undefined;
+
+  constructor(status: number, location: string | undefined) {
+    super(`The server answered ${status}${location ? ` with Location ${location}` : ''}, and redirect is 'error'`);
+    setBrand(this, REDIRECT_BRAND);
+    this.status = status;
+    this.location = location;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, RedirectError, REDIRECT_BRAND, value);
+  }
 }

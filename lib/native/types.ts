@@ -4,7 +4,7 @@
 /** Called on the JS thread for each WinHTTP notification of a request (native/request_wrap.h). */
 export type StatusHandler = (
   status: number,
-  value: number | Buffer,
+  value: number | Buffer | string,
   asyncApi: number,
   error: number,
   secureFailure: number,
@@ -31,6 +31,8 @@ export interface NativeRequest {
   setOption(option: number, value: number): void;
   queryHeaders(infoLevel: number, name: string | null, index: number): HeaderQueryResult | null;
   close(): void;
+  setNotifications(mask: number): void;
+  timings(): number[];
   send(totalLength: number, firstBytes?: Uint8Array): void;
   write(bytes: Uint8Array): void;
   receiveResponse(): void;

@@ -1,0 +1,62 @@
+// WinHTTP's progress notifications as typed request events. The addon passes a notification to JavaScript only
+// while the request has a listener for it (Request keeps the mask in step with its listeners), so unobserved
+// requests pay nothing for them.
+
+export const PROGRESS_STATUS = {
+  resolvingName: 0x00000001,
+  nameResolved: 0x00000002,
+  connectingToServer: 0x00000004,
+  connectedToServer: 0x00000008,
+  sendingRequest: 0x00000010,
+  requestSent: 0x00000020,
+  receivingResponse: 0x00000040,
+  responseReceived: 0x00000080,
+  closingConnection: 0x00000100,
+  connectionClosed: 0x00000200,
+  redirect: 0x00004000,
+  intermediateResponse: 0x00008000,
+} as const;
+
+export type ProgressEventName = keyof typeof PROGRESS_STATUS;
+
+export interface ProgressEvent {
+  type: ProgressEventName;
+  /** performance.now() when the JS thread received it. */
+  time: number;
+  /** nameResolved, connectedToServer: the server's IP address. */
+  address?: string;
+  /** redirect: the URL WinHTTP is redirected to. */
+  url?: string;
+  /** requestSent, responseReceived: bytes. */
+  bytes?: number;
+  /** intermediateResponse: the 1xx status code. */
+  status?: number;
+}
+
+const NAME_OF = new Map<number, ProgressEventName>(
+  Object.entries(PROGRESS_STATUS).map(([name, status]) => [status, name as ProgressEventName]),
+);
+
+export function isProgressStatus(status: number): boolean {
+  return NAME_OF.has(status);
+}
+
+export function progressEvent(status: number, value: number | string | Buffer): ProgressEvent | undefined {
+  const type = NAME_OF.get(status);
+  if (type === undefined) return undefined;
+  const event: ProgressEvent = { type, time: performance.now() };
+  if (type === 'nameResolved' || type === 'connectedToServer') event.address = String(value);
+  else if (type === 'redirect') event.url = String(value);
+  else if (type === 'requestSent' || type === 'responseReceived') event.bytes = Number(value);
+  else if (type === 'intermediateResponse') event.status = Number(value);
+  return event;
+}
+
+/** The notification mask for a set of event names (names that are not progress events add nothing). */
+export function notificationMask(names: Iterable<string | symbol>): number {
+  let mask = 0;
+  for (const name of names) {
+    if (typeof name === 'string' && name in PROGRESS_STATUS) mask |= PROGRESS_STATUS[name as ProgressEventName];
+  }
+  return mask >>> 0;
+}
