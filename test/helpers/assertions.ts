@@ -1,0 +1,35 @@
+// Small assertion helpers shared by the integration tests.
+
+/** What `promise` rejected with; fails the test if it resolved. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  let value: unknown;
+  try {
+    value = await promise;
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  throw new Error(`expected a rejection, but the promise resolved with ${String(value)}`);
+}
+
+/** What `fn` threw synchronously; fails the test if it returned. */
+export function thrownBy(fn: () => unknown): Error & Record<string, unknown> {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  throw new Error('expected a synchronous throw, but the call returned');
+}
+
+/** The error a stream is destroyed with (first 'error' event); fails if the stream ends or closes without one. */
+export function streamError(stream: NodeJS.ReadableStream & { destroyed?: boolean }): Promise<Error & Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    stream.once('error', (error: Error) => resolve(error as Error & Record<string, unknown>));
+    stream.once('end', () => reject(new Error('expected a stream error, but the stream ended')));
+    stream.once('close', () => setImmediate(() => reject(new Error('expected a stream error, but the stream closed without one'))));
+  });
+}
+
+export function elapsedSince(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
