@@ -59,6 +59,21 @@ interface Pending {
   step: Step;
   resolve: (value: number | Buffer | string) => void;
   reject: (error: unknown) => void;
+  /** Where the step was started; its frames replace the callback's in an asynchronous error's stack. */
+  site: { stack?: string };
+}
+
+// V8 records the frames now and formats them only if `stack` is read, i.e. only when the step fails.
+function callSite(): { stack?: string } {
+  const site = {};
+  Error.captureStackTrace(site, callSite);
+  return site;
+}
+
+function withCallerStack(error: Error, site: { stack?: string }): Error {
+  const frames = site.stack?.split('\n').slice(1).join('\n');
+  if (frames) error.stack = `${error.name}: ${error.message}\n${frames}`;
+  return error;
 }
 
 const STEP_API: Record<Step, string> = {
@@ -311,7 +326,7 @@ export class Request extends EventEmitter {
 
   #step(step: Step, start: () => void): Promise<number | Buffer | string> {
     return new Promise((resolve, reject) => {
-      this.#pending = { step, resolve, reject };
+      this.#pending = { step, resolve, reject, site: callSite() };
       try {
         start();
       } catch (error) {
@@ -384,10 +399,10 @@ export class Request extends EventEmitter {
     if (pending === null) return;
     this.#pending = null;
     if (status === STATUS.REQUEST_ERROR) {
-      pending.reject(new WinHttpError(error, apiFromAsyncResult(asyncApi), {
+      pending.reject(withCallerStack(new WinHttpError(error, apiFromAsyncResult(asyncApi), {
         systemMessage: getBinding().formatMessage(error),
         secureFailureFlags: secureFailure !== 0 ? secureFailure : undefined,
-      }));
+      }), pending.site));
     } else {
       pending.resolve(value);
     }
