@@ -45,7 +45,10 @@ void Dispatcher::CallJs(Napi::Env env, Napi::Function, Dispatcher*, Queued* queu
     try {
       state->listener->OnStatus(event);
     } catch (const Napi::Error& error) {
-      error.ThrowAsJavaScriptException();  // surfaces as an uncaught exception, as in any Node callback
+      // Surfaces as an uncaught exception, as in any Node callback. napi_throw, not ThrowAsJavaScriptException: in a
+      // worker being terminated JavaScript can no longer run, throwing fails, and ThrowAsJavaScriptException would
+      // throw again out of this callback (std::terminate) and skip the Release below.
+      napi_throw(env, error.Value());
     }
   }
   state->Release();

@@ -1,7 +1,8 @@
-// `npm test` (extra arguments go to jest). Needs a built tree (`npm run build`); it builds nothing. On Windows: jest
-// with this node. On Linux: the Linux suite (scripts/jest.linux.config.js) with this node, then the main suite
-// (jest.config.js) with the Windows node.exe under Wine. Ends with one line "tests: N passed, N failed, N skipped"
-// over every run, and exits non-zero if any run fails.
+// `npm test` (extra arguments go to the main jest run). Needs a built tree (`npm run build`). On Windows: jest with
+// this node. On Linux: the Linux suite (scripts/jest.linux.config.js) with this node; the contract-double suite
+// (scripts/double.js, which builds its own Linux addon) in the variants WINHTTP_DOUBLE_VARIANTS names (default
+// below); then the main suite (jest.config.js) with the Windows node.exe under Wine. Ends with one line
+// "tests: N passed, N failed, N skipped" over every run, and exits non-zero if any run fails.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -11,6 +12,7 @@ const { NODE_WIN_VERSION, wineEnv } = require('./windows-node');
 const { runWineNode } = require('./wine-node');
 
 const ROOT = path.resolve(__dirname, '..');
+const DOUBLE_VARIANTS = (process.env.WINHTTP_DOUBLE_VARIANTS ?? 'plain').split(/[ ,]+/).filter(Boolean);
 const JEST = 'node_modules/jest/bin/jest.js';
 const args = process.argv.slice(2);
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'winhttp-jest-'));
@@ -30,10 +32,15 @@ async function runAll() {
   if (process.platform === 'win32') return runJest([...reportArgs('windows'), ...args]);
   if (process.platform !== 'linux') throw new Error(`npm test runs on Windows or Linux, not ${process.platform}`);
   const linux = runJest(['--config', 'scripts/jest.linux.config.js', ...reportArgs('linux')]);
+  let double = 0;
+  if (DOUBLE_VARIANTS.length > 0) {
+    double = spawnSync(process.execPath, ['scripts/double.js', ...DOUBLE_VARIANTS], { cwd: ROOT, stdio: 'inherit' }).status ?? 1;
+    for (const variant of DOUBLE_VARIANTS) reports.push(path.join(ROOT, 'build', `double-${variant}`, 'jest-report.json'));
+  }
   const wine = execFileSync('wine', ['--version'], { encoding: 'utf8', env: wineEnv() }).trim();
   console.log(`main suite under ${wine} with Windows node.exe v${NODE_WIN_VERSION}`);
   const windows = await runWineNode([JEST, ...reportArgs('wine'), ...args], { cwd: ROOT });
-  return linux || windows;
+  return linux || double || windows;
 }
 
 function printTotals() {

@@ -1,0 +1,79 @@
+// The control object's functions: thin wrappers around World and Executor.
+#include "double_control.h"
+#include <memory>
+#include "../wide_string.h"
+#include "double_world.h"
+#include "executor.h"
+#include "script_from_js.h"
+
+using namespace contract_double;
+
+namespace {
+
+Napi::Value SetScenario(const Napi::CallbackInfo& info) {
+  if (!info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "contractDouble.setScenario(script): script must be an object");
+  World::Get().Install(std::make_shared<Script>(ScriptFromJs(info[0].As<Napi::Object>())));
+  return info.Env().Undefined();
+}
+
+Napi::Value Reset(const Napi::CallbackInfo& info) {
+  World::Get().Install(std::make_shared<Script>());
+  return info.Env().Undefined();
+}
+
+Napi::Value Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  World& world = World::Get();
+  Napi::Object stats = Napi::Object::New(env);
+  const Counters& counters = world.counters;
+  auto set = [&](const char* name, int64_t value) { stats.Set(name, Napi::Number::New(env, static_cast<double>(value))); };
+  set("openHandles", counters.openHandles.load());
+  set("liveHandles", counters.liveHandles.load());
+  set("requests", counters.requests.load());
+  set("callbacks", counters.callbacks.load());
+  set("poolCompletions", counters.poolCompletions.load());
+  set("syncCompletions", counters.syncCompletions.load());
+  set("cancelled", counters.cancelled.load());
+  set("injected", counters.injected.load());
+  set("busyTasks", static_cast<int64_t>(Executor::Get().Busy()));
+  const std::vector<std::string> violations = world.violations();
+  Napi::Array list = Napi::Array::New(env, violations.size());
+  for (uint32_t i = 0; i < violations.size(); ++i) list.Set(i, Napi::String::New(env, violations[i]));
+  stats.Set("violations", list);
+  return stats;
+}
+
+Napi::Array Numbers(Napi::Env env, const std::vector<DWORD>& values) {
+  Napi::Array array = Napi::Array::New(env, values.size());
+  for (uint32_t i = 0; i < values.size(); ++i) array.Set(i, Napi::Number::New(env, values[i]));
+  return array;
+}
+
+Napi::Value Traces(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::vector<Trace> traces = World::Get().traces();
+  Napi::Array list = Napi::Array::New(env, traces.size());
+  for (uint32_t i = 0; i < traces.size(); ++i) {
+    const Trace& trace = traces[i];
+    Napi::Object item = Napi::Object::New(env);
+    item.Set("serial", Napi::Number::New(env, static_cast<double>(trace.serial)));
+    item.Set("method", Napi::String::New(env, Utf16FromWide(trace.method.data(), trace.method.size())));
+    item.Set("path", Napi::String::New(env, Utf16FromWide(trace.path.data(), trace.path.size())));
+    item.Set("notifications", Numbers(env, trace.notifications));
+    item.Set("errors", Numbers(env, trace.errors));
+    item.Set("received", Napi::Buffer<char>::Copy(env, trace.received.data(), trace.received.size()));
+    list.Set(i, item);
+  }
+  return list;
+}
+
+}  // namespace
+
+Napi::Object CreateDoubleControl(Napi::Env env) {
+  Napi::Object control = Napi::Object::New(env);
+  control.Set("setScenario", Napi::Function::New(env, SetScenario, "setScenario"));
+  control.Set("reset", Napi::Function::New(env, Reset, "reset"));
+  control.Set("stats", Napi::Function::New(env, Stats, "stats"));
+  control.Set("trace", Napi::Function::New(env, Traces, "trace"));
+  return control;
+}

@@ -1,0 +1,87 @@
+// A test's script for the contract double: what the "server" answers to each request and how the double behaves
+// while answering (which thread completes each call, after what delay, what a close cancels, which calls fail).
+// Built from JavaScript by script_from_js.cc; read-only once installed (double_world.h). Plain data.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+#include "winhttp_double.h"
+
+namespace contract_double {
+
+// A choice the script fixes or leaves to the per-request random generator.
+enum class Choice { kFirst, kSecond, kRandom };
+
+// An asynchronous call that a fault can target; the value is its WINHTTP_ASYNC_RESULT.dwResult.
+enum class Step : DWORD_PTR {
+  kReceive = API_RECEIVE_RESPONSE,
+  kQuery = API_QUERY_DATA_AVAILABLE,
+  kRead = API_READ_DATA,
+  kWrite = API_WRITE_DATA,
+  kSend = API_SEND_REQUEST,
+};
+
+// The call-th call of `step` on a request completes with REQUEST_ERROR carrying `error`.
+struct StepFault {
+  Step step;
+  DWORD error;
+  int call = 1;
+};
+
+// A 3xx hop before the final response.
+struct Redirect {
+  int status = 302;
+  std::wstring location;  // absolute URL
+};
+
+struct Response {
+  int status = 200;
+  std::wstring statusText = L"OK";
+  std::wstring version = L"HTTP/1.1";
+  std::vector<std::pair<std::wstring, std::wstring>> headers;
+  std::vector<std::string> body;            // chunks: each DATA_AVAILABLE reports at most the rest of one chunk
+  DWORD readLimit = 0;                      // most bytes one READ_COMPLETE returns (0: no limit)
+  std::vector<Redirect> redirects;
+  std::vector<int> interim;                 // 1xx statuses, each an INTERMEDIATE_RESPONSE
+  DWORD secureFailure = 0;                  // SECURE_FAILURE flags, then 12175 for the send
+  bool clientCertNeeded = false;            // 12044 until WINHTTP_OPTION_CLIENT_CERT_CONTEXT is set
+  int resends = 0;                          // ReceiveResponse fails with 12032 this many times
+  bool neverAnswers = false;                // ReceiveResponse waits for RECEIVE_RESPONSE_TIMEOUT, then 12002
+  bool keepAlive = true;                    // false: CLOSING_CONNECTION, CONNECTION_CLOSED before HANDLE_CLOSING
+  std::wstring address = L"127.0.0.1";      // NAME_RESOLVED, CONNECTING_TO_SERVER, CONNECTED_TO_SERVER
+  std::vector<StepFault> faults;
+};
+
+// A synchronous call that fails (returns FALSE/NULL with `error` as the last error) `times` times (-1: always),
+// after letting `skip` matching calls through. `option` narrows WinHttpSetOption/WinHttpQueryOption to one option.
+struct CallFault {
+  std::string api;
+  DWORD error;
+  int skip = 0;
+  int times = -1;
+  int64_t option = -1;
+};
+
+struct Script {
+  uint64_t seed = 1;
+  Choice completion = Choice::kFirst;  // kFirst: a pool thread; kSecond: synchronously, inside the call
+  Choice cancel = Choice::kFirst;      // a close with a call pending, kFirst: 12017; kSecond: its normal completion
+  Choice closing = Choice::kFirst;     // HANDLE_CLOSING of an idle handle, kFirst: a pool thread; kSecond: inside the close
+  int minDelayMs = 0;                  // before each pool completion
+  int maxDelayMs = 2;
+  bool trace = true;                   // record each request's notifications (double_control's trace())
+  std::map<std::wstring, Response> routes;  // by request path ("/a?b"), then by path without the query
+  Response fallback;                        // for every other path
+  std::vector<CallFault> callFaults;
+
+  const Response& ResponseFor(const std::wstring& path) const {
+    auto found = routes.find(path);
+    if (found == routes.end()) found = routes.find(path.substr(0, path.find(L'?')));
+    return found != routes.end() ? found->second : fallback;
+  }
+};
+
+}  // namespace contract_double

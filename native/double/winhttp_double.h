@@ -1,0 +1,108 @@
+// The contract double's stand-in for <windows.h> and <winhttp.h> (native/platform/winhttp_api.h includes it when
+// WINHTTP_CONTRACT_DOUBLE is defined): the Windows types the shim names, the Win32 and WinHTTP functions it calls,
+// with Microsoft's names and signatures, and winhttp.h's constants. The functions are implemented in this folder
+// for Linux, behaving as Microsoft's documentation says, scripted per test (double_control.h). wchar_t is 32 bits
+// here, so byte counts of wide strings are in units of sizeof(WCHAR), as the shim computes them.
+#pragma once
+#include <cstdarg>
+#include <cstddef>
+#include <cstdint>
+#include "winhttp_constants.h"
+
+#define CALLBACK
+#define WINAPI
+
+typedef uint32_t DWORD;
+typedef DWORD* LPDWORD;
+typedef uintptr_t DWORD_PTR;
+typedef int BOOL;
+typedef uint16_t WORD;
+typedef WORD INTERNET_PORT;
+typedef int INTERNET_SCHEME;
+typedef void* LPVOID;
+typedef const void* LPCVOID;
+typedef void* HINTERNET;
+typedef void* HMODULE;
+typedef void* HLOCAL;
+typedef wchar_t WCHAR;
+typedef WCHAR* LPWSTR;
+typedef const WCHAR* LPCWSTR;
+
+#ifndef TRUE
+#define TRUE 1
+#define FALSE 0
+#endif
+
+// Win32 error codes (winerror.h) that the shim and the double use.
+#define ERROR_SUCCESS 0
+#define ERROR_INVALID_HANDLE 6
+#define ERROR_NOT_ENOUGH_MEMORY 8
+#define ERROR_INVALID_PARAMETER 87
+#define ERROR_INSUFFICIENT_BUFFER 122
+#define ERROR_MR_MID_NOT_FOUND 317
+#define INFINITE 0xffffffff
+
+// FormatMessageW flags (winbase.h).
+#define FORMAT_MESSAGE_ALLOCATE_BUFFER 0x00000100
+#define FORMAT_MESSAGE_IGNORE_INSERTS 0x00000200
+#define FORMAT_MESSAGE_FROM_STRING 0x00000400
+#define FORMAT_MESSAGE_FROM_HMODULE 0x00000800
+#define FORMAT_MESSAGE_FROM_SYSTEM 0x00001000
+
+typedef struct {
+  DWORD dwStructSize;
+  LPWSTR lpszScheme;
+  DWORD dwSchemeLength;
+  INTERNET_SCHEME nScheme;
+  LPWSTR lpszHostName;
+  DWORD dwHostNameLength;
+  INTERNET_PORT nPort;
+  LPWSTR lpszUserName;
+  DWORD dwUserNameLength;
+  LPWSTR lpszPassword;
+  DWORD dwPasswordLength;
+  LPWSTR lpszUrlPath;
+  DWORD dwUrlPathLength;
+  LPWSTR lpszExtraInfo;
+  DWORD dwExtraInfoLength;
+} URL_COMPONENTS, *LPURL_COMPONENTS;
+
+typedef struct {
+  DWORD_PTR dwResult;
+  DWORD dwError;
+} WINHTTP_ASYNC_RESULT, *LPWINHTTP_ASYNC_RESULT;
+
+typedef void(CALLBACK* WINHTTP_STATUS_CALLBACK)(HINTERNET, DWORD_PTR, DWORD, LPVOID, DWORD);
+#define WINHTTP_INVALID_STATUS_CALLBACK ((WINHTTP_STATUS_CALLBACK)(intptr_t)(-1))
+
+// Win32 (win32_double.cc).
+DWORD GetLastError();
+void SetLastError(DWORD code);
+DWORD FormatMessageW(DWORD flags, LPCVOID source, DWORD messageId, DWORD languageId, LPWSTR buffer, DWORD size,
+                     va_list* arguments);
+HLOCAL LocalFree(HLOCAL memory);
+HMODULE GetModuleHandleW(LPCWSTR moduleName);
+
+// WinHTTP: handles and synchronous calls (sync_api.cc, options_api.cc, headers_api.cc, crack_url.cc).
+HINTERNET WinHttpOpen(LPCWSTR agent, DWORD accessType, LPCWSTR proxy, LPCWSTR proxyBypass, DWORD flags);
+WINHTTP_STATUS_CALLBACK WinHttpSetStatusCallback(HINTERNET handle, WINHTTP_STATUS_CALLBACK callback,
+                                                 DWORD notificationFlags, DWORD_PTR reserved);
+HINTERNET WinHttpConnect(HINTERNET session, LPCWSTR serverName, INTERNET_PORT port, DWORD reserved);
+HINTERNET WinHttpOpenRequest(HINTERNET connect, LPCWSTR verb, LPCWSTR objectName, LPCWSTR version, LPCWSTR referrer,
+                             LPCWSTR* acceptTypes, DWORD flags);
+BOOL WinHttpSetOption(HINTERNET handle, DWORD option, LPVOID buffer, DWORD bufferLength);
+BOOL WinHttpQueryOption(HINTERNET handle, DWORD option, LPVOID buffer, LPDWORD bufferLength);
+BOOL WinHttpSetTimeouts(HINTERNET handle, int resolveTimeout, int connectTimeout, int sendTimeout, int receiveTimeout);
+BOOL WinHttpAddRequestHeaders(HINTERNET request, LPCWSTR headers, DWORD headersLength, DWORD modifiers);
+BOOL WinHttpQueryHeaders(HINTERNET request, DWORD infoLevel, LPCWSTR name, LPVOID buffer, LPDWORD bufferLength,
+                         LPDWORD index);
+BOOL WinHttpCloseHandle(HINTERNET handle);
+BOOL WinHttpCrackUrl(LPCWSTR url, DWORD urlLength, DWORD flags, LPURL_COMPONENTS components);
+
+// WinHTTP: asynchronous calls (async_api.cc); each completes later with one notification.
+BOOL WinHttpSendRequest(HINTERNET request, LPCWSTR headers, DWORD headersLength, LPVOID optional,
+                        DWORD optionalLength, DWORD totalLength, DWORD_PTR context);
+BOOL WinHttpWriteData(HINTERNET request, LPCVOID buffer, DWORD bytesToWrite, LPDWORD bytesWritten);
+BOOL WinHttpReceiveResponse(HINTERNET request, LPVOID reserved);
+BOOL WinHttpQueryDataAvailable(HINTERNET request, LPDWORD bytesAvailable);
+BOOL WinHttpReadData(HINTERNET request, LPVOID buffer, DWORD bytesToRead, LPDWORD bytesRead);

@@ -1,0 +1,75 @@
+// Whole exchanges through the public API against the contract double, with completions on pool threads, inside the
+// calls (as Wine does for some), or either at random: the bodies arrive intact both ways, headers are read as
+// WinHttpQueryHeaders gives them, and each request's notifications come in the documented order, HANDLE_CLOSING last.
+import { Session, request } from '../../lib';
+import { STATUS, contractDouble, finishedTrace, useContractDouble, type Completion } from './helpers/contract-double';
+
+useContractDouble();
+
+const COMPLETIONS: Completion[] = ['pool', 'sync', 'random'];
+
+// 200 KiB with every byte value, so a lost, repeated or reordered chunk shows.
+const BIG = Buffer.from(Array.from({ length: 200 * 1024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+
+describe.each(COMPLETIONS)('completions %s', (completion) => {
+  let session: Session;
+  beforeEach(() => {
+    session = new Session({ proxy: 'none' });
+  });
+  afterEach(() => session.close());
+
+  it('reads a body given in chunks, with partial reads', async () => {
+    contractDouble().setScenario({
+      completion,
+      routes: { '/chunks': { body: ['hel', '', 'lo ', 'world'], readLimit: 2, headers: [['X-Tag', 'a'], ['x-tag', 'b']] } },
+    });
+    const res = await request('http://double.test/chunks', { session });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-tag']).toBe('a, b');
+    expect(await res.text()).toBe('hello world');
+  });
+
+  it('sends a body larger than the first write, and reads a large one', async () => {
+    contractDouble().setScenario({ completion, routes: { '/upload': { body: [BIG.subarray(0, 70000), BIG.subarray(70000)] } } });
+    const upload = Buffer.concat([BIG, BIG]).subarray(0, 300 * 1024);
+    const res = await request('http://double.test/upload', { method: 'PUT', body: upload, session });
+    expect((await res.buffer()).equals(BIG)).toBe(true);
+    expect((await finishedTrace('/upload')).received.equals(upload.subarray(0, 64 * 1024))).toBe(true);
+  });
+
+  it('delivers the notifications in the documented order, HANDLE_CLOSING last', async () => {
+    contractDouble().setScenario({ completion, routes: { '/order': { body: 'x', keepAlive: false } } });
+    const res = await request('http://double.test/order', { session });
+    await res.text();
+    const seen = (await finishedTrace('/order')).notifications;
+    const order = [STATUS.HANDLE_CREATED, STATUS.RESOLVING_NAME, STATUS.NAME_RESOLVED, STATUS.CONNECTING_TO_SERVER,
+      STATUS.CONNECTED_TO_SERVER, STATUS.SENDING_REQUEST, STATUS.REQUEST_SENT, STATUS.SENDREQUEST_COMPLETE,
+      STATUS.RECEIVING_RESPONSE, STATUS.RESPONSE_RECEIVED, STATUS.HEADERS_AVAILABLE, STATUS.DATA_AVAILABLE,
+      STATUS.READ_COMPLETE];
+    expect(seen.slice(0, order.length)).toEqual(order);
+    expect(seen.slice(-3)).toEqual([STATUS.CLOSING_CONNECTION, STATUS.CONNECTION_CLOSED, STATUS.HANDLE_CLOSING]);
+  });
+});
+
+it('gives getHeaderValues every value of a repeated header, by index', async () => {
+  contractDouble().setScenario({ routes: { '/cookies': { headers: [['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']] } } });
+  const session = new Session({ proxy: 'none' });
+  const connection = session.connect('double.test', 80);
+  const req = connection.openRequest('GET', '/cookies');
+  await req.send();
+  await req.receiveResponse();
+  expect(req.getHeaderValues('set-cookie')).toEqual(['a=1', 'b=2']);
+  expect(req.getHeaderValues('x-absent')).toEqual([]);
+  session.close();
+});
+
+it('follows redirects, reporting each hop', async () => {
+  contractDouble().setScenario({
+    routes: { '/from': { redirects: [{ location: 'http://double.test/a' }, { status: 307, location: 'http://double.test/to' }], body: 'done' } },
+  });
+  const session = new Session({ proxy: 'none' });
+  const res = await request('http://double.test/from', { session });
+  expect(await res.text()).toBe('done');
+  expect((await finishedTrace('/from')).notifications.filter((status) => status === STATUS.REDIRECT)).toHaveLength(2);
+  session.close();
+});

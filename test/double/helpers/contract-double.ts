@@ -1,0 +1,136 @@
+// The contract double's control object (native/double/double_control.h) as the tests see it, the notification numbers
+// of winhttp.h, and the end-of-test check every test runs: once everything is closed, no handle, task, native request
+// state or documented-rule violation may be left.
+import { liveNativeRequests } from '../../../lib';
+import { getBinding } from '../../../lib/native/binding';
+
+export type Completion = 'pool' | 'sync' | 'random';
+export type Cancel = 'error' | 'complete' | 'random';
+export type StepName = 'send' | 'write' | 'receive' | 'query' | 'read';
+
+export interface ResponseScript {
+  status?: number;
+  statusText?: string;
+  version?: string;
+  headers?: [string, string][];
+  body?: string | (string | Uint8Array)[];
+  readLimit?: number;
+  redirects?: { status?: number; location: string }[];
+  interim?: number[];
+  secureFailure?: number;
+  clientCertNeeded?: boolean;
+  resends?: number;
+  neverAnswers?: boolean;
+  keepAlive?: boolean;
+  address?: string;
+  faults?: { step: StepName; error: number; call?: number }[];
+}
+
+export interface Script {
+  seed?: number;
+  completion?: Completion;
+  cancel?: Cancel;
+  closing?: 'pool' | 'sync' | 'random';
+  delayMs?: [number, number];
+  trace?: boolean;
+  routes?: Record<string, ResponseScript>;
+  fallback?: ResponseScript;
+  failCalls?: { api: string; error: number; skip?: number; times?: number; option?: number }[];
+}
+
+export interface DoubleStats {
+  openHandles: number;
+  liveHandles: number;
+  requests: number;
+  callbacks: number;
+  poolCompletions: number;
+  syncCompletions: number;
+  cancelled: number;
+  injected: number;
+  busyTasks: number;
+  violations: string[];
+}
+
+export interface TraceEntry {
+  serial: number;
+  method: string;
+  path: string;
+  notifications: number[];
+  errors: number[];
+  received: Buffer;
+}
+
+interface DoubleControl {
+  setScenario(script: Script): void;
+  reset(): void;
+  stats(): DoubleStats;
+  trace(): TraceEntry[];
+}
+
+export function contractDouble(): DoubleControl {
+  return (getBinding() as unknown as { contractDouble: DoubleControl }).contractDouble;
+}
+
+/** WINHTTP_CALLBACK_STATUS_* (winhttp.h). */
+export const STATUS = {
+  RESOLVING_NAME: 0x00000001,
+  NAME_RESOLVED: 0x00000002,
+  CONNECTING_TO_SERVER: 0x00000004,
+  CONNECTED_TO_SERVER: 0x00000008,
+  SENDING_REQUEST: 0x00000010,
+  REQUEST_SENT: 0x00000020,
+  RECEIVING_RESPONSE: 0x00000040,
+  RESPONSE_RECEIVED: 0x00000080,
+  CLOSING_CONNECTION: 0x00000100,
+  CONNECTION_CLOSED: 0x00000200,
+  HANDLE_CREATED: 0x00000400,
+  HANDLE_CLOSING: 0x00000800,
+  REDIRECT: 0x00004000,
+  INTERMEDIATE_RESPONSE: 0x00008000,
+  SECURE_FAILURE: 0x00010000,
+  HEADERS_AVAILABLE: 0x00020000,
+  DATA_AVAILABLE: 0x00040000,
+  READ_COMPLETE: 0x00080000,
+  WRITE_COMPLETE: 0x00100000,
+  REQUEST_ERROR: 0x00200000,
+  SENDREQUEST_COMPLETE: 0x00400000,
+} as const;
+
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 2));
+
+/**
+ * Waits (collecting garbage, so dropped wrappers are finalized) until the double holds no handle and runs no task
+ * and every native request state is freed; fails with what is left after `timeoutMs`.
+ */
+export async function expectAllReleased(timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    gc();
+    await tick();
+    const stats = contractDouble().stats();
+    const live = liveNativeRequests();
+    const left = { openHandles: stats.openHandles, liveHandles: stats.liveHandles, busyTasks: stats.busyTasks, liveNativeRequests: live };
+    if (Object.values(left).every((n) => n === 0)) break;
+    if (Date.now() > deadline) throw new Error(`not released after ${timeoutMs} ms: ${JSON.stringify(left)}`);
+  }
+  expect(contractDouble().stats().violations).toEqual([]);
+}
+
+/** Per-file set-up: a fresh script before each test, the release check after it. */
+export function useContractDouble(): void {
+  beforeEach(() => contractDouble().reset());
+  afterEach(() => expectAllReleased());
+}
+
+/** The trace of the one request with this path, once its HANDLE_CLOSING has been delivered. */
+export async function finishedTrace(path: string, timeoutMs = 10000): Promise<TraceEntry> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = contractDouble().trace().filter((entry) => entry.path === path);
+    if (found.length > 1) throw new Error(`more than one finished request for ${path}`);
+    if (found.length === 1) return found[0];
+    if (Date.now() > deadline) throw new Error(`no finished request for ${path} after ${timeoutMs} ms`);
+    await tick();
+  }
+}
