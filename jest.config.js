@@ -5,8 +5,9 @@ module.exports = {
   rootDir: __dirname,
   roots: ['<rootDir>/dist/test'],
   testMatch: ['**/*.test.js'],
-  // dist/test/linux runs under Linux node (scripts/test.js, scripts/jest.linux.config.js), not under Wine.
-  testPathIgnorePatterns: ['/dist/test/linux/'],
+  // These run under Linux node, not under Wine: dist/test/linux (scripts/jest.linux.config.js) and the contract
+  // double's suite, dist/test/double (scripts/double.js).
+  testPathIgnorePatterns: ['/dist/test/linux/', '/dist/test/double/'],
   transform: {},
   testEnvironment: 'node',
   testTimeout: 30000,
