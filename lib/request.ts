@@ -2,6 +2,7 @@
 // as a Readable. Built on the low-level steps in core/: crackUrl -> connect -> openRequest -> send -> write* ->
 // receiveResponse, then the body pulls queryDataAvailable/read as it is consumed.
 import { AbortError, DeadlineError, invalidArg, WinHttpError } from './errors';
+import { abortErrorFor } from './core/abort';
 import { prepareBody, type BodyInit, type PreparedBody } from './body';
 import { toBytes } from './core/bytes';
 import { findHeader, normalizeHeaders, requestHeadersFor, type HeadersInput } from './core/headers';
@@ -82,7 +83,7 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
     return new Response(href, head, req, new ResponseBody(req, release, combined));
   } catch (error) {
     release();
-    throw deadline !== undefined && combined?.aborted && combined.reason instanceof DeadlineError ? combined.reason : error;
+    throw error;
   }
 }
 
@@ -91,7 +92,7 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortError(undefined, { cause: signal.reason }));
+    const onAbort = () => reject(abortErrorFor(signal.reason));
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

@@ -1,7 +1,7 @@
 // What request() resolves with: the response head and a Readable body that pulls from WinHTTP only as the consumer
 // reads (one WinHttpQueryDataAvailable + WinHttpReadData per _read), so a slow consumer slows the download.
 import { Readable } from 'node:stream';
-import { AbortError } from './errors';
+import { abortErrorFor } from './core/abort';
 import type { Request, ResponseHead } from './core/request';
 import type { IncomingHeaders } from './core/headers';
 import type { RequestTimings } from './core/timings';
@@ -17,7 +17,7 @@ export class ResponseBody extends Readable {
     this.#request = request;
     this.#release = release;
     if (signal !== undefined) {
-      const onAbort = () => this.destroy(new AbortError(undefined, { cause: signal.reason }));
+      const onAbort = () => this.destroy(abortErrorFor(signal.reason));
       signal.addEventListener('abort', onAbort, { once: true });
       this.once('close', () => signal.removeEventListener('abort', onAbort));
     }

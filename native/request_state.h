@@ -7,7 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <vector>
+#include "byte_buffer.h"
 #include "event_sink.h"
 #include "handle_owner.h"
 #include "request_timeline.h"
@@ -28,8 +28,8 @@ class RequestState {
   // Written by WinHTTP during a read, and by the JS thread before a write; each stays allocated and unmoved while
   // its call is pending (WinHttpReadData/WinHttpWriteData remarks), because only one call is pending at a time
   // and the state outlives HANDLE_CLOSING.
-  std::vector<uint8_t> readBuffer;
-  std::vector<uint8_t> writeBuffer;
+  ByteBuffer readBuffer;
+  ByteBuffer writeBuffer;
   // WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags, kept for the REQUEST_ERROR that follows (WinHTTP threads).
   std::atomic<DWORD> secureFailure{0};
   // Progress notifications JavaScript listens to (set on the JS thread, read by the callback).

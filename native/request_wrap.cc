@@ -94,6 +94,11 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
   if (EndsAsyncCall(event.status) && pending_) FinishCall();
+  if (event.status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) {
+    // WinHTTP is done with the handle: its buffers are no longer needed, even while JavaScript holds the wrapper.
+    state_->readBuffer.Free();
+    state_->writeBuffer.Free();
+  }
   // After close(), JavaScript has settled everything; only the end of the handle is still news.
   if (closed_ && event.status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) return;
   Napi::Value onStatus = onStatus_.Value();
@@ -210,7 +215,7 @@ Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
   StartCall(env);
   if (hasData) {
     Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
-    state_->writeBuffer.assign(data.Data(), data.Data() + data.ByteLength());
+    state_->writeBuffer.Assign(data.Data(), data.ByteLength());
   }
   LPVOID optional = hasData ? state_->writeBuffer.data() : WINHTTP_NO_REQUEST_DATA;
   const DWORD optionalLength = hasData ? static_cast<DWORD>(state_->writeBuffer.size()) : 0;
@@ -226,7 +231,7 @@ Napi::Value RequestWrap::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
   StartCall(env);
-  state_->writeBuffer.assign(data.Data(), data.Data() + data.ByteLength());
+  state_->writeBuffer.Assign(data.Data(), data.ByteLength());
   if (!WinHttpWriteData(handle(), state_->writeBuffer.data(), static_cast<DWORD>(state_->writeBuffer.size()),
                         nullptr)) {
     FailCall(env, "WinHttpWriteData");
@@ -253,7 +258,7 @@ Napi::Value RequestWrap::Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DWORD size = DwordArg(info[0]);
   StartCall(env);
-  if (state_->readBuffer.size() < size) state_->readBuffer.resize(size);
-  if (!WinHttpReadData(handle(), state_->readBuffer.data(), size, nullptr)) FailCall(env, "WinHttpReadData");
+  uint8_t* buffer = state_->readBuffer.Reserve(size);
+  if (!WinHttpReadData(handle(), buffer, size, nullptr)) FailCall(env, "WinHttpReadData");
   return env.Undefined();
 }

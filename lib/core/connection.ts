@@ -5,6 +5,7 @@ import type { NativeConnection, NativeSession } from '../native/types';
 import { callNative } from './native-call';
 import { Request, type OpenRequestOptions } from './request';
 import type { Session } from './session';
+import { WeakHandleSet } from './weak-handles';
 import { validateMethod, validatePath } from './validate';
 
 export interface ConnectOptions {
@@ -18,7 +19,7 @@ export class Connection {
   readonly secure: boolean;
   readonly session: Session;
   readonly #native: NativeConnection;
-  readonly #requests = new Set<Request>();
+  readonly #requests = new WeakHandleSet<Request>();
   readonly #onClose: () => void;
   #closed = false;
 
@@ -49,7 +50,7 @@ export class Connection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const request of [...this.#requests]) request.close();
+    for (const request of this.#requests.values()) request.close();
     this.#native.close();
     this.#onClose();
   }

@@ -11,6 +11,7 @@ import {
 import type { NativeSession } from '../native/types';
 import { DEFAULT_BEHAVIOUR, resolveBehaviour, type RequestBehaviour } from './behaviour';
 import { Connection, type ConnectOptions } from './connection';
+import { WeakHandleSet } from './weak-handles';
 import { callNative } from './native-call';
 import { DEFAULT_TIMEOUTS, resolveTimeouts, type Timeouts } from './timeouts';
 import { validateByteCount, validateHost, validatePort } from './validate';
@@ -53,7 +54,7 @@ export class Session {
   readonly timeouts: Readonly<Timeouts>;
   readonly behaviour: Readonly<Required<RequestBehaviour>>;
   readonly #native: NativeSession;
-  readonly #connections = new Set<Connection>();
+  readonly #connections = new WeakHandleSet<Connection>();
   #closed = false;
 
   constructor(options: SessionOptions = {}) {
@@ -96,7 +97,7 @@ export class Session {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const connection of [...this.#connections]) connection.close();
+    for (const connection of this.#connections.values()) connection.close();
     this.#native.close();
   }
 }
