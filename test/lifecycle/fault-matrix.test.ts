@@ -1,0 +1,110 @@
+// The fault matrix: every scripted fault of the fault server (test/helpers/fault-server.ts) x every abort point
+// (none; right after request() was called; once the head arrived; inside the first body chunk), through request().
+// Each case must settle exactly once (request() rejecting, or the body ending or failing: never two of these), with
+// the outcome documented in fault-cases.ts, within its bound; and once all are done, no native request is left
+// (liveNativeRequests() back to its start after forced GC). The whole matrix runs as one concurrent batch.
+//
+// Documented outcomes, without abort (Windows; where Wine differs, see FAULT_SPECS and the skip reasons):
+//   ok                       200, 1000 body bytes
+//   reset-before-headers     WinHttpError 'connection' from WinHttpReceiveResponse (12030; Wine: 10054 WSAECONNRESET)
+//   reset-mid-body           ResponseTruncatedError (expected 1000, received <= 10)
+//   truncated-length         ResponseTruncatedError (expected 1000, received <= 10)
+//   truncated-chunked        WinHttpError from the body read ('connection' or 'protocol'); Wine: silent end, skipped
+//   malformed-chunked        WinHttpError from the body read ('connection' or 'protocol'); Wine: silent end, skipped
+//   garbage-status           12152 ERROR_WINHTTP_INVALID_SERVER_RESPONSE from WinHttpReceiveResponse
+//   oversized-headers        12182 ERROR_WINHTTP_HEADER_SIZE_OVERFLOW; Wine accepts the head, skipped
+//   many-headers             12181 ERROR_WINHTTP_HEADER_COUNT_EXCEEDED; Wine accepts the head, skipped
+//   slow-drip                DeadlineError (name TimeoutError, ERR_WINHTTP_DEADLINE_EXCEEDED) from the body
+//   never-answers            WinHttpError 'timeout' from WinHttpReceiveResponse (12002; Wine: 10060 WSAETIMEDOUT)
+//   close-after-headers      ResponseTruncatedError (expected 1000, received 0)
+//   continue-then-fail       12152 (an empty final response after "100 Continue")
+//   redirect-loop            12156 ERROR_WINHTTP_REDIRECT_FAILED from WinHttpReceiveResponse (after 10 hops)
+//   redirect-to-closed-port  12029 ERROR_WINHTTP_CANNOT_CONNECT from WinHttpReceiveResponse
+// Aborted right after the call: request() rejects with AbortError (cause: the abort reason). Aborted after the head
+// or in the first chunk: the body fails with AbortError, where a head or a chunk arrives at all; else as above.
+import { setTimeout as delay } from 'node:timers/promises';
+import { FAULTS, type Fault, type FaultServer, startFaultServer } from '../helpers/fault-server';
+import { itUnlessWine } from '../helpers/wine';
+import {
+  ABORT_POINTS,
+  type AbortPoint,
+  type CaseRun,
+  DRIP_DEADLINE_MS,
+  SILENCE_TIMEOUT_MS,
+  describeExpected,
+  expectedOutcome,
+  mismatch,
+  runCase,
+  wineSkipReason,
+} from './fault-cases';
+import { liveRequestsAfterGc, settledLiveRequests } from './support';
+
+let server: FaultServer;
+let liveAtStart: number;
+const runs = new Map<string, CaseRun>();
+const key = (fault: Fault, point: AbortPoint) => `${fault} x ${point}`;
+let batchMs = 0;
+
+beforeAll(async () => {
+  server = await startFaultServer();
+  liveAtStart = await settledLiveRequests();
+  const start = performance.now();
+  await Promise.all(FAULTS.flatMap((fault) => ABORT_POINTS.map(async (point) => {
+    if (wineSkipReason(fault, point) !== undefined) return;
+    runs.set(key(fault, point), await runCase(server, fault, point));
+  })));
+  batchMs = performance.now() - start;
+  // Anything that settles late shows up as a second settlement of its case.
+  await delay(200);
+}, 30_000);
+
+afterAll(async () => {
+  await server.close();
+});
+
+describe.each(FAULTS)('fault %s', (fault) => {
+  for (const point of ABORT_POINTS) {
+    const expected = expectedOutcome(fault, point);
+    const name = `abort ${point}: ${describeExpected(expected)}, exactly once`;
+    const check = () => {
+      const run = runs.get(key(fault, point));
+      expect(run).toBeDefined();
+      expect(mismatch(run!, expected)).toBeUndefined();
+    };
+    const skip = wineSkipReason(fault, point);
+    if (skip !== undefined) itUnlessWine(skip, name, check);
+    else it(name, check);
+  }
+});
+
+describe('the batch', () => {
+  it('the timeouts and deadlines took their time, not much more', () => {
+    const silent = runs.get(key('never-answers', 'none'))!;
+    expect(silent.ms).toBeGreaterThanOrEqual(SILENCE_TIMEOUT_MS - 50);
+    expect(silent.ms).toBeLessThan(SILENCE_TIMEOUT_MS + 1500);
+    const drip = runs.get(key('slow-drip', 'none'))!;
+    expect(drip.ms).toBeGreaterThanOrEqual(DRIP_DEADLINE_MS - 50);
+    expect(drip.ms).toBeLessThan(DRIP_DEADLINE_MS + 1500);
+    expect(batchMs).toBeLessThan(10_000);
+  });
+
+  it('aborted right after the call, every case settled at once', () => {
+    for (const fault of FAULTS) expect(runs.get(key(fault, 'after-call'))!.ms).toBeLessThan(500);
+  });
+
+  it('the redirect loop was followed 10 times (the default maxRedirects), then failed', async () => {
+    // The request without abort reached the server 11 times; the aborted ones fewer.
+    await server.sync();
+    expect(server.hits.get('redirect-loop')).toBeGreaterThanOrEqual(11);
+  });
+
+  it('leaves no native request behind (liveNativeRequests() back to its start after GC)', async () => {
+    expect(await liveRequestsAfterGc(liveAtStart)).toBeLessThanOrEqual(liveAtStart);
+  });
+
+  it('leaves no connection open at the server once the requests are gone', async () => {
+    const end = performance.now() + 3000;
+    for (await server.sync(); server.openSockets > 0 && performance.now() < end; await server.sync()) await delay(50);
+    expect(server.openSockets).toBe(0);
+  });
+});

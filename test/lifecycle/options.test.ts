@@ -1,0 +1,475 @@
+// Per-session and per-request options, validated, and what each does on the wire: redirect policy ('follow' with
+// maxRedirects, 'manual', 'error'), https->http redirects, keepAlive, decompress, maxResponseHeaderSize and header
+// count limits, httpVersion fallback, the overall deadline, maxConnectionsPerServer, and a request overriding its
+// session. Where Wine's winhttp.dll ignores or refuses an option (WINE.md), that test is skipped on Wine only.
+import * as http from 'node:http';
+import type * as https from 'node:https';
+import type * as net from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync, deflateSync } from 'node:zlib';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type RequestOptions, Session, type SessionOptions, request } from '../../lib';
+import { rejectionOf, thrownBy } from '../helpers/assertions';
+import { DRIP_INTERVAL_MS, type FaultServer, startFaultServer } from '../helpers/fault-server';
+import { type TestServer, readRequestHead, startHttpServer, startRawServer } from '../helpers/servers';
+import { itUnlessWine } from '../helpers/wine';
+import type { Failure } from './support';
+
+const TEXT = 'The quick brown fox jumps over the lazy dog. '.repeat(200);
+
+let faults: FaultServer;
+let web: TestServer<http.Server>;
+let raw: TestServer<net.Server>;
+/** Requests /slow is handling right now, and the most at once. */
+const slow = { now: 0, most: 0 };
+
+beforeAll(async () => {
+  faults = await startFaultServer();
+  web = await startHttpServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const accepts = String(req.headers['accept-encoding'] ?? '');
+    switch (url.pathname) {
+      case '/gzip': {
+        const text = url.searchParams.get('text') ?? TEXT;
+        const body = gzipSync(text);
+        res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': body.length, 'X-Accept-Encoding': accepts });
+        res.end(body);
+        return;
+      }
+      case '/deflate': {
+        const body = deflateSync(TEXT);
+        res.writeHead(200, { 'Content-Encoding': 'deflate', 'Content-Length': body.length, 'X-Accept-Encoding': accepts });
+        res.end(body);
+        return;
+      }
+      case '/slow':
+        slow.now += 1;
+        slow.most = Math.max(slow.most, slow.now);
+        setTimeout(() => {
+          slow.now -= 1;
+          res.writeHead(200, { 'Content-Length': '4' }).end('slow');
+        }, 200);
+        return;
+      case '/connection': {
+        const body = JSON.stringify({ connection: req.headers.connection ?? null });
+        res.writeHead(200, { 'Content-Length': Buffer.byteLength(body), 'Content-Type': 'application/json' }).end(body);
+        return;
+      }
+      default:
+        if (url.pathname.startsWith('/hop/')) {
+          const n = Number(url.pathname.slice(5));
+          if (n > 0) {
+            res.writeHead(302, { Location: `/hop/${n - 1}`, 'Content-Length': '0' }).end();
+            return;
+          }
+        }
+        res.writeHead(200, { 'Content-Length': Buffer.byteLength(url.pathname) }).end(url.pathname);
+    }
+  });
+  // Response heads of a chosen size or header count: /size/<bytes of header values>, /count/<header lines>.
+  raw = await startRawServer((socket) => {
+    void readRequestHead(socket).then((head) => {
+      const [, kind, amount] = head.split(' ')[1].split('/');
+      const n = Number(amount);
+      const lines = kind === 'size'
+        ? Array.from({ length: Math.ceil(n / 1000) }, (_, i) => `X-Pad-${i}: ${'p'.repeat(1000)}`)
+        : Array.from({ length: n }, () => 'X: 1');
+      socket.write(['HTTP/1.1 200 OK', ...lines, 'Content-Length: 2', 'Connection: close'].join('\r\n') + '\r\n\r\nok');
+    }, () => undefined);
+  });
+});
+
+afterAll(async () => {
+  await Promise.all([faults.close(), web.close(), raw.close()]);
+});
+
+function expectWinHttpError(error: Failure, errno: number, code: string, api: string): void {
+  expect(error.name).toBe('WinHttpError');
+  expect({ errno: error.errno, code: error.code, api: error.api }).toEqual({ errno, code, api });
+}
+
+async function hits(path: string): Promise<number> {
+  await faults.sync();
+  return faults.hits.get(path) ?? 0;
+}
+
+describe('redirect', () => {
+  it("'follow' (the default) follows up to maxRedirects hops", async () => {
+    const res = await request(`${web.url}hop/3`, { maxRedirects: 3 });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('/hop/0');
+    expect(res.redirects).toHaveLength(3);
+  });
+
+  it("'follow' with one hop more than maxRedirects: ERROR_WINHTTP_REDIRECT_FAILED from WinHttpReceiveResponse", async () => {
+    const before = await hits('redirect-loop');
+    const error = await rejectionOf(request(faults.urlOf('redirect-loop'), { maxRedirects: 2 }));
+    expectWinHttpError(error, 12156, 'ERROR_WINHTTP_REDIRECT_FAILED', 'WinHttpReceiveResponse');
+    expect(error.category).toBe('protocol');
+    expect(await hits('redirect-loop')).toBe(before + 3); // the request and 2 redirects followed
+  });
+
+  it('maxRedirects: 0 follows none', async () => {
+    const before = await hits('redirect-loop');
+    const error = await rejectionOf(request(faults.urlOf('redirect-loop'), { maxRedirects: 0 }));
+    expectWinHttpError(error, 12156, 'ERROR_WINHTTP_REDIRECT_FAILED', 'WinHttpReceiveResponse');
+    expect(await hits('redirect-loop')).toBe(before + 1);
+  });
+
+  it("'manual' returns the 3xx with its Location", async () => {
+    const res = await request(faults.urlOf('redirect-loop'), { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/redirect-loop?n=1');
+    expect(res.redirects).toEqual([]);
+    expect(await res.text()).toBe('');
+  });
+
+  it("'error' rejects a 3xx with RedirectError (status, location)", async () => {
+    const before = await hits('redirect-loop');
+    const error = await rejectionOf(request(faults.urlOf('redirect-loop'), { redirect: 'error' }));
+    expect(error.name).toBe('RedirectError');
+    expect(error.code).toBe('ERR_WINHTTP_UNEXPECTED_REDIRECT');
+    expect(error.status).toBe(302);
+    expect(error.location).toBe('/redirect-loop?n=1');
+    expect(await hits('redirect-loop')).toBe(before + 1);
+  });
+
+  it("'error' lets a non-redirect through", async () => {
+    const res = await request(`${web.url}plain`, { redirect: 'error' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('/plain');
+  });
+
+  it('a request overrides its session: a manual session, a request that follows, with its own maxRedirects', async () => {
+    const manual = new Session({ redirect: 'manual', maxRedirects: 1 });
+    try {
+      expect((await request(`${web.url}hop/2`, { session: manual })).status).toBe(302);
+      // Following, with the session's maxRedirects (1): two hops are one too many.
+      const error = await rejectionOf(request(`${web.url}hop/2`, { session: manual, redirect: 'follow' }));
+      expectWinHttpError(error, 12156, 'ERROR_WINHTTP_REDIRECT_FAILED', 'WinHttpReceiveResponse');
+      const far = await request(`${web.url}hop/2`, { session: manual, redirect: 'follow', maxRedirects: 5 });
+      expect(far.status).toBe(200);
+      expect(await far.text()).toBe('/hop/0');
+      expect(far.redirects).toHaveLength(2);
+    } finally {
+      manual.close();
+    }
+  });
+
+  it('the low-level openRequest() takes the same overrides', async () => {
+    const manual = new Session({ redirect: 'manual' });
+    try {
+      const req = manual.connect('127.0.0.1', web.port).openRequest('GET', '/hop/1', { redirect: 'follow' });
+      await req.send();
+      expect((await req.receiveResponse()).status).toBe(200);
+      req.close();
+      const kept = manual.connect('127.0.0.1', web.port).openRequest('GET', '/hop/1');
+      await kept.send();
+      expect((await kept.receiveResponse()).status).toBe(302);
+      kept.close();
+    } finally {
+      manual.close();
+    }
+  });
+});
+
+// https -> http needs an https origin whose certificate WinHTTP trusts. The fixture CA is untrusted on purpose
+// (test/fixtures/tls/README.md) and must not be installed where the suite runs, so these run only where the
+// environment provides a trusted loopback certificate: WINHTTP_TEST_TRUSTED_TLS=<dir with server.pem and
+// server-key.pem, valid for "localhost", whose CA the machine trusts>.
+describe('https -> http redirects', () => {
+  const dir = process.env.WINHTTP_TEST_TRUSTED_TLS;
+  const available = dir !== undefined && existsSync(path.join(dir, 'server.pem')) && existsSync(path.join(dir, 'server-key.pem'));
+  const itTrusted = available ? it : it.skip;
+  const note = available ? '' : ' [skipped: needs WINHTTP_TEST_TRUSTED_TLS, a loopback certificate the OS trusts]';
+  let tls: TestServer<https.Server> | undefined;
+
+  beforeAll(async () => {
+    if (!available) return;
+    const httpsModule = await import('node:https');
+    const server = httpsModule.createServer({
+      cert: readFileSync(path.join(dir!, 'server.pem')),
+      key: readFileSync(path.join(dir!, 'server-key.pem')),
+    }, (_req, res) => res.writeHead(302, { Location: `${web.url}landed`, 'Content-Length': '0' }).end());
+    await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    tls = { server, port, url: `https://localhost:${port}/`, connections: 0, close: () => new Promise((r) => server.close(() => r())) };
+    server.on('connection', (socket: net.Socket) => socket.setNoDelay(true));
+  });
+  afterAll(async () => {
+    tls?.server.closeAllConnections();
+    await tls?.close();
+  });
+
+  itTrusted(`is not followed by default: the 3xx is returned${note}`, async () => {
+    const res = await request(tls!.url);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe(`${web.url}landed`);
+    expect(res.redirects).toEqual([]);
+  });
+
+  itTrusted(`is followed with allowHttpsToHttpRedirect${note}`, async () => {
+    const res = await request(tls!.url, { allowHttpsToHttpRedirect: true });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('/landed');
+    expect(res.redirects).toEqual([`${web.url}landed`]);
+  });
+});
+
+describe('keepAlive', () => {
+  it('on (the default): one connection serves consecutive requests', async () => {
+    const server = await startHttpServer((_req, res) => res.writeHead(200, { 'Content-Length': '2' }).end('ok'));
+    const session = new Session();
+    try {
+      for (let i = 0; i < 3; i++) expect(await (await request(server.url, { session })).text()).toBe('ok');
+      expect(server.connections).toBe(1);
+    } finally {
+      session.close();
+      await server.close();
+    }
+  });
+
+  itUnlessWine('Wine ignores WINHTTP_DISABLE_KEEP_ALIVE: it still sends "Connection: Keep-Alive" and reuses the connection',
+    'off: a new connection for every request, and no keep-alive is asked for', async () => {
+      const server = await startHttpServer((req, res) => {
+        res.writeHead(200, { 'Content-Length': '2', 'X-Connection': String(req.headers.connection) }).end('ok');
+      });
+      const session = new Session({ keepAlive: false });
+      try {
+        for (let i = 0; i < 3; i++) {
+          const res = await request(server.url, { session });
+          expect(String(res.headers['x-connection']).toLowerCase()).not.toBe('keep-alive');
+          expect(await res.text()).toBe('ok');
+        }
+        expect(server.connections).toBe(3);
+      } finally {
+        session.close();
+        await server.close();
+      }
+    });
+});
+
+describe('decompress', () => {
+  it('off (the default): a gzip body arrives as sent, and no Accept-Encoding is added', async () => {
+    const res = await request(`${web.url}gzip`);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers['x-accept-encoding']).toBe('');
+    expect((await res.buffer()).equals(gzipSync(TEXT))).toBe(true);
+  });
+
+  const WINE_DECOMPRESSION = 'Wine refuses WINHTTP_OPTION_DECOMPRESSION with 12009 ERROR_WINHTTP_INVALID_OPTION';
+
+  itUnlessWine(WINE_DECOMPRESSION, 'on: WinHTTP asks for gzip and deflate and decodes a gzip body', async () => {
+    const res = await request(`${web.url}gzip`, { decompress: true });
+    expect(res.headers['x-accept-encoding']).toMatch(/gzip/);
+    expect(res.headers['x-accept-encoding']).toMatch(/deflate/);
+    expect(await res.text()).toBe(TEXT);
+  });
+
+  itUnlessWine(WINE_DECOMPRESSION, 'on: a deflate body is decoded', async () => {
+    expect(await (await request(`${web.url}deflate`, { decompress: true })).text()).toBe(TEXT);
+  });
+
+  // A short text gzips to more bytes than it has: the decoded body is shorter than the Content-Length, which counts
+  // the encoded bytes. That is not a truncated body.
+  itUnlessWine(WINE_DECOMPRESSION, 'on: a decoded body shorter than its (encoded) Content-Length is complete', async () => {
+    const res = await request(`${web.url}gzip?text=tiny`, { decompress: true });
+    expect(Number(res.headers['content-length'] ?? gzipSync('tiny').length)).toBeGreaterThan(4);
+    expect(await res.text()).toBe('tiny');
+  });
+
+  it('on: decodes, or where this WinHTTP lacks the option (Wine) fails at once with 12009 from WinHttpSetOption', async () => {
+    const before = web.connections;
+    try {
+      const res = await request(`${web.url}gzip`, { decompress: true });
+      expect(await res.text()).toBe(TEXT);
+    } catch (error) {
+      expectWinHttpError(error as Failure, 12009, 'ERROR_WINHTTP_INVALID_OPTION', 'WinHttpSetOption');
+      expect(web.connections).toBe(before);
+    }
+  });
+});
+
+describe('response head limits', () => {
+  const WINE_LIMITS = 'Wine has no response header size or count limit (WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE is ignored)';
+
+  it('a head within maxResponseHeaderSize is accepted', async () => {
+    const res = await request(`${raw.url}size/3000`, { maxResponseHeaderSize: 16 * 1024 });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-pad-2']).toBe('p'.repeat(1000));
+    expect(await res.text()).toBe('ok');
+  });
+
+  itUnlessWine(WINE_LIMITS, 'a head over maxResponseHeaderSize: ERROR_WINHTTP_HEADER_SIZE_OVERFLOW', async () => {
+    const error = await rejectionOf(request(`${raw.url}size/5000`, { maxResponseHeaderSize: 2048 }));
+    expectWinHttpError(error, 12182, 'ERROR_WINHTTP_HEADER_SIZE_OVERFLOW', 'WinHttpReceiveResponse');
+  });
+
+  itUnlessWine(WINE_LIMITS, 'a head over the default 64 KiB: ERROR_WINHTTP_HEADER_SIZE_OVERFLOW', async () => {
+    const error = await rejectionOf(request(`${raw.url}size/80000`));
+    expectWinHttpError(error, 12182, 'ERROR_WINHTTP_HEADER_SIZE_OVERFLOW', 'WinHttpReceiveResponse');
+  });
+
+  itUnlessWine(WINE_LIMITS, 'tens of thousands of header lines (within the size limit): ERROR_WINHTTP_HEADER_COUNT_EXCEEDED', async () => {
+    const error = await rejectionOf(request(`${raw.url}count/20000`, { maxResponseHeaderSize: 1024 * 1024 }));
+    expectWinHttpError(error, 12181, 'ERROR_WINHTTP_HEADER_COUNT_EXCEEDED', 'WinHttpReceiveResponse');
+  });
+});
+
+describe('httpVersion', () => {
+  it("'2' against an HTTP/1.1-only loopback server falls back to HTTP/1.1", async () => {
+    const res = await request(`${web.url}h2`, { httpVersion: '2' });
+    expect(res.status).toBe(200);
+    expect(res.httpVersion).toBe('1.1');
+    expect(await res.text()).toBe('/h2');
+  });
+
+  it("'3' either falls back the same way or, where WinHTTP lacks it, fails clearly before any I/O", async () => {
+    const before = web.connections;
+    try {
+      const res = await request(`${web.url}h3`, { httpVersion: '3' });
+      expect(res.httpVersion).toBe('1.1');
+      expect(await res.text()).toBe('/h3');
+    } catch (error) {
+      expectWinHttpError(error as Failure, 12009, 'ERROR_WINHTTP_INVALID_OPTION', 'WinHttpSetOption');
+      expect((error as Failure).message).toMatch(/HTTP\/3 was requested/);
+      expect(web.connections).toBe(before);
+    }
+  });
+});
+
+describe('deadline', () => {
+  it('a head that never comes: DeadlineError (TimeoutError, ERR_WINHTTP_DEADLINE_EXCEEDED) at the deadline', async () => {
+    const start = performance.now();
+    const error = await rejectionOf(request(faults.urlOf('never-answers'), { deadline: 400, timeout: 5000 }));
+    const elapsed = performance.now() - start;
+    expect(error.name).toBe('TimeoutError');
+    expect(error.code).toBe('ERR_WINHTTP_DEADLINE_EXCEEDED');
+    expect(error.category).toBe('timeout');
+    expect(error.deadline).toBe(400);
+    expect(elapsed).toBeGreaterThanOrEqual(380);
+    expect(elapsed).toBeLessThan(1500);
+  });
+
+  it('a body that drips past it: the body fails with DeadlineError at the deadline', async () => {
+    const deadline = 6 * DRIP_INTERVAL_MS;
+    const start = performance.now();
+    const res = await request(faults.urlOf('slow-drip'), { deadline, timeout: 5000 });
+    expect(res.status).toBe(200);
+    const error = await rejectionOf(res.text());
+    const elapsed = performance.now() - start;
+    expect(error.name).toBe('TimeoutError');
+    expect(error.code).toBe('ERR_WINHTTP_DEADLINE_EXCEEDED');
+    expect(error.deadline).toBe(deadline);
+    expect(elapsed).toBeGreaterThanOrEqual(deadline - 20);
+    expect(elapsed).toBeLessThan(deadline + 1000);
+    expect(res.body.destroyed).toBe(true);
+  });
+
+  it('an exchange finished within it is not touched afterwards', async () => {
+    const res = await request(`${web.url}quick`, { deadline: 300 });
+    expect(await res.text()).toBe('/quick');
+    await delay(400);
+    expect(res.body.errored).toBeNull();
+  });
+
+  it("the caller's own abort still wins before the deadline (AbortError, not TimeoutError)", async () => {
+    const error = await rejectionOf(request(faults.urlOf('never-answers'), { deadline: 2000, signal: AbortSignal.timeout(100) }));
+    expect(error.name).toBe('AbortError');
+    expect(error.code).toBe('ABORT_ERR');
+    expect((error.cause as Error).name).toBe('TimeoutError'); // AbortSignal.timeout()'s reason, not a DeadlineError
+    expect((error.cause as Failure).code).not.toBe('ERR_WINHTTP_DEADLINE_EXCEEDED');
+  });
+});
+
+describe('maxConnectionsPerServer', () => {
+  beforeEach(() => {
+    slow.most = 0;
+  });
+
+  it('without it, three requests at once are served at once', async () => {
+    const session = new Session();
+    try {
+      await Promise.all([0, 1, 2].map(async () => expect(await (await request(`${web.url}slow`, { session })).text()).toBe('slow')));
+      expect(slow.most).toBe(3);
+    } finally {
+      session.close();
+    }
+  });
+
+  itUnlessWine('Wine ignores WINHTTP_OPTION_MAX_CONNS_PER_SERVER',
+    'with 1, three requests at once are served one after the other, all of them', async () => {
+      const session = new Session({ maxConnectionsPerServer: 1 });
+      try {
+        await Promise.all([0, 1, 2].map(async () => expect(await (await request(`${web.url}slow`, { session })).text()).toBe('slow')));
+        expect(slow.most).toBe(1);
+      } finally {
+        session.close();
+      }
+    });
+});
+
+describe('validation (before any I/O)', () => {
+  const cases: Array<[string, RequestOptions, string, string]> = [
+    ['redirect that is not a policy', { redirect: 'sometimes' as 'follow' }, 'TypeError', 'ERR_INVALID_ARG_VALUE'],
+    ['maxRedirects -1', { maxRedirects: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE'],
+    ['maxRedirects 1.5', { maxRedirects: 1.5 }, 'RangeError', 'ERR_OUT_OF_RANGE'],
+    ['maxRedirects 101', { maxRedirects: 101 }, 'RangeError', 'ERR_OUT_OF_RANGE'],
+    ['maxRedirects "3"', { maxRedirects: '3' as unknown as number }, 'TypeError', 'ERR_INVALID_ARG_TYPE'],
+    ['allowHttpsToHttpRedirect "yes"', { allowHttpsToHttpRedirect: 'yes' as unknown as boolean }, 'TypeError', 'ERR_INVALID_ARG_TYPE'],
+    ['decompress 1', { decompress: 1 as unknown as boolean }, 'TypeError', 'ERR_INVALID_ARG_TYPE'],
+    ['keepAlive null', { keepAlive: null as unknown as boolean }, 'TypeError', 'ERR_INVALID_ARG_TYPE'],
+    ['maxResponseHeaderSize 100', { maxResponseHeaderSize: 100 }, 'RangeError', 'ERR_OUT_OF_RANGE'],
+    ['maxResponseDrainSize -1', { maxResponseDrainSize: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE'],
+    ['httpVersion "2.0"', { httpVersion: '2.0' as '2' }, 'TypeError', 'ERR_INVALID_ARG_VALUE'],
+    ['deadline -1', { deadline: -1 }, 'RangeError', 'ERR_OUT_OF_RANGE'],
+    ['deadline "1s"', { deadline: '1s' as unknown as number }, 'TypeError', 'ERR_INVALID_ARG_TYPE'],
+  ];
+
+  it.each(cases)('request(): %s', async (_what, options, name, code) => {
+    const before = web.connections;
+    const error = await rejectionOf(request(`${web.url}never`, options));
+    expect(error.name).toBe(name);
+    expect(error.code).toBe(code);
+    await delay(20);
+    expect(web.connections).toBe(before);
+  });
+
+  it.each(cases.filter(([, options]) => !('deadline' in options)))('new Session(): %s', (_what, options, name, code) => {
+    const error = thrownBy(() => new Session(options as SessionOptions));
+    expect(error.name).toBe(name);
+    expect(error.code).toBe(code);
+  });
+
+  it.each<[unknown, string, string]>([
+    [0, 'RangeError', 'ERR_OUT_OF_RANGE'],
+    [-1, 'RangeError', 'ERR_OUT_OF_RANGE'],
+    [1.5, 'RangeError', 'ERR_OUT_OF_RANGE'],
+    [2 ** 31, 'RangeError', 'ERR_OUT_OF_RANGE'],
+    ['2', 'TypeError', 'ERR_INVALID_ARG_TYPE'],
+  ])('maxConnectionsPerServer %p', (value, name, code) => {
+    const error = thrownBy(() => new Session({ maxConnectionsPerServer: value as number }));
+    expect(error.name).toBe(name);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(/maxConnectionsPerServer/);
+  });
+
+  it('maxConnectionsPerServer 1 and 2**31-1 are accepted', () => {
+    new Session({ maxConnectionsPerServer: 1 }).close();
+    new Session({ maxConnectionsPerServer: 2 ** 31 - 1 }).close();
+  });
+
+  it('the low-level openRequest() validates the same options', () => {
+    const session = new Session();
+    try {
+      const connection = session.connect('127.0.0.1', web.port);
+      const error = thrownBy(() => connection.openRequest('GET', '/', { maxRedirects: -1 }));
+      expect(error.name).toBe('RangeError');
+      expect(error.code).toBe('ERR_OUT_OF_RANGE');
+      expect(error.message).toMatch(/maxRedirects/);
+    } finally {
+      session.close();
+    }
+  });
+});
