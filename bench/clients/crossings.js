@@ -1,0 +1,47 @@
+// Counts the JS <-> native crossings of the library's clients, the figure that explains their cost under Wine:
+// calls (a native Request method called from JavaScript: the constructor, send, read, queryHeaders, ...) and
+// callbacks (a WinHTTP notification delivered to JavaScript through the thread-safe function). This file is the
+// addon as lib/ sees it: countCrossings() points WINHTTP_NATIVE_PATH (lib/native/binding.ts, the one seam for
+// another build) here before the library loads its binding, and this file loads the real prebuilt addon and wraps
+// its Request. The wrappers add an increment and a JS function call per crossing: nanoseconds, where a crossing
+// under Wine costs microseconds.
+'use strict';
+const path = require('node:path');
+
+const counts = { calls: 0, callbacks: 0 };
+
+function wrappedBinding() {
+  const real = require('node-gyp-build')(path.join(__dirname, '..', '..'));
+  const NativeRequest = real.Request;
+  // The class's prototype methods are read-only (napi_default): each instance gets a prototype of counting ones.
+  const countingPrototype = Object.create(NativeRequest.prototype);
+  for (const name of Object.getOwnPropertyNames(NativeRequest.prototype)) {
+    const method = NativeRequest.prototype[name];
+    if (name === 'constructor' || typeof method !== 'function') continue;
+    Object.defineProperty(countingPrototype, name, {
+      value: function countedCall(...args) {
+        counts.calls += 1;
+        return method.apply(this, args);
+      },
+    });
+  }
+  function CountedRequest(connection, method, requestPath, flags, onStatus) {
+    counts.calls += 1;
+    const request = new NativeRequest(connection, method, requestPath, flags, (...args) => {
+      counts.callbacks += 1;
+      onStatus(...args);
+    });
+    return Object.setPrototypeOf(request, countingPrototype);
+  }
+  // The addon's exports are not enumerable: copy them by name.
+  const binding = Object.fromEntries(Object.getOwnPropertyNames(real).map((name) => [name, real[name]]));
+  return { ...binding, Request: CountedRequest };
+}
+
+/** Call before the library's first request; returns the live counts. */
+function countCrossings() {
+  process.env.WINHTTP_NATIVE_PATH = __filename;
+  return counts;
+}
+
+module.exports = { ...wrappedBinding(), countCrossings };
