@@ -1,7 +1,7 @@
 // request(url, options): one HTTP exchange through WinHTTP, resolved once the response head arrives, with the body
 // as a Readable. Built on the low-level steps in core/: crackUrl -> connect -> openRequest -> send -> write* ->
 // receiveResponse, then the body pulls queryDataAvailable/read as it is consumed.
-import { AbortError, DeadlineError, invalidArg, WinHttpError } from './errors';
+import { DeadlineError, invalidArg, WinHttpError } from './errors';
 import { abortErrorFor } from './core/abort';
 import { prepareBody, type BodyInit, type PreparedBody } from './body';
 import { toBytes } from './core/bytes';
@@ -61,7 +61,7 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
     throw invalidArg('session', 'must be a Session');
   }
   const deadline = options.deadline === undefined ? undefined : validateTimeout('deadline', options.deadline);
-  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+  if (signal?.aborted) throw abortErrorFor(signal.reason, 'WinHttpCrackUrl');
 
   const binding = getBinding();
   const target = callNative(() => binding.crackUrl(href));
@@ -79,7 +79,7 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
     const openOptions: OpenRequestOptions = { ...pickBehaviour(options), timeouts, signal: combined };
     const req = connection.openRequest(method, target.path === '' ? '/' : target.path, openOptions);
     req.url = href;
-    const head = await untilAborted(exchange(req, headers, body, contentLength), combined);
+    const head = await untilAborted(exchange(req, headers, body, contentLength), combined, req);
     return new Response(href, head, req, new ResponseBody(req, release, combined));
   } catch (error) {
     release();
@@ -89,10 +89,11 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
 
 // Settles with `work`, or rejects as soon as `signal` aborts: a streamed body may be waiting on the caller's own
 // iterator, which no WinHTTP call would interrupt. `work` then fails on the closed request and is ignored.
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, req: Request): Promise<T> {
   if (signal === undefined) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortErrorFor(signal.reason));
+    // The request heard the abort first (its listener was added earlier) and holds the error to report.
+    const onAbort = () => reject(req.abortError ?? abortErrorFor(signal.reason, 'WinHttpCloseHandle'));
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

@@ -17,7 +17,7 @@ export class ResponseBody extends Readable {
     this.#request = request;
     this.#release = release;
     if (signal !== undefined) {
-      const onAbort = () => this.destroy(abortErrorFor(signal.reason));
+      const onAbort = () => this.destroy(request.abortError ?? abortErrorFor(signal.reason, 'WinHttpCloseHandle'));
       signal.addEventListener('abort', onAbort, { once: true });
       this.once('close', () => signal.removeEventListener('abort', onAbort));
     }

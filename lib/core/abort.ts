@@ -1,8 +1,23 @@
-// The error an aborted step rejects with. A deadline (request()'s `deadline` option) aborts with a DeadlineError as
-// the reason, and that is what the caller should see, wherever the exchange was; any other reason becomes the
-// cause of an AbortError, as Node's fetch does.
-import { AbortError, DeadlineError } from '../errors';
+// The error an aborted or closed request rejects with. WinHttpCloseHandle is the only cancel, and WinHTTP reports the
+// cancelled call as ERROR_WINHTTP_OPERATION_CANCELLED; the library settles at once instead of waiting for that
+// report (Wine never sends it), so it builds the same WinHttpError itself as the AbortError's cause, with the
+// abort reason as that error's cause and as the AbortError's `reason`. A deadline (request()'s `deadline`) aborts
+// with a DeadlineError as the reason, and that is what the caller sees instead, wherever the exchange was.
+import { AbortError, DeadlineError, WinHttpError } from '../errors';
 
-export function abortErrorFor(reason: unknown): Error {
-  return reason instanceof DeadlineError ? reason : new AbortError(undefined, { cause: reason });
+const ERROR_WINHTTP_OPERATION_CANCELLED = 12017;
+
+/** `api`: the WinHTTP call that was pending, or WinHttpCloseHandle when none was. */
+export function abortErrorFor(reason: unknown, api: string, message?: string): Error {
+  if (reason instanceof DeadlineError) return reason;
+  const cancelled = new WinHttpError(ERROR_WINHTTP_OPERATION_CANCELLED, api, {
+    detail: 'The request handle was closed to cancel it',
+    cause: reason,
+  });
+  const error = new AbortError(message, { cause: cancelled, reason });
+  // Format both stacks now: V8 keeps an unformatted stack's frames, and with them the aborted Request and its
+  // native state, alive for as long as the caller keeps the error.
+  void cancelled.stack;
+  void error.stack;
+  return error;
 }

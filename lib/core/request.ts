@@ -4,7 +4,7 @@
 // InvalidStateError before reaching WinHTTP. The body is checked against Content-Length here, because WinHTTP
 // does not always report a truncated body (WINE.md; REFERENCES.md #17).
 import { EventEmitter } from 'node:events';
-import { AbortError, InvalidStateError, RedirectError, ResponseTruncatedError, WinHttpError, apiFromAsyncResult, invalidArg, outOfRange } from '../errors';
+import { InvalidStateError, RedirectError, ResponseTruncatedError, WinHttpError, apiFromAsyncResult, invalidArg, outOfRange } from '../errors';
 import { getBinding } from '../native/binding';
 import {
   ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
@@ -299,16 +299,25 @@ export class Request extends EventEmitter {
 
   /** WinHttpCloseHandle. A pending step rejects with AbortError at once. Safe to call more than once. */
   close(): void {
-    this.#closeWith(new AbortError('The request was closed'));
+    this.#closeWith(abortErrorFor(undefined, this.#pendingApi(), 'The request was closed'));
   }
 
   #abort(reason: unknown): void {
-    this.#abortError = abortErrorFor(reason);
+    this.#abortError = abortErrorFor(reason, this.#pendingApi());
     this.#closeWith(this.#abortError);
   }
 
   // Set when an abort closed the request: every later step rejects with it, not with "closed".
   #abortError: Error | undefined;
+
+  /** The error this request was aborted with, once an abort (not close()) closed it. */
+  get abortError(): Error | undefined {
+    return this.#abortError;
+  }
+
+  #pendingApi(): string {
+    return this.#pending === null ? 'WinHttpCloseHandle' : STEP_API[this.#pending.step];
+  }
 
   #closeWith(error: Error): void {
     if (this.#closed) return;

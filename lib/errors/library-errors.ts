@@ -20,10 +20,13 @@ const REDIRECT_BRAND = Symbol.for('winhttp.RedirectError');
 export class AbortError extends Error {
   override readonly name = 'AbortError';
   readonly code = 'ABORT_ERR';
+  /** The AbortSignal's reason, when a signal aborted (undefined for close()). */
+  readonly reason: unknown;
 
-  constructor(message = 'The operation was aborted', options?: ErrorCauseOptions) {
-    super(message, options);
+  constructor(message = 'The operation was aborted', options?: ErrorCauseOptions & { reason?: unknown }) {
+    super(message, options === undefined || !('cause' in options) ? undefined : { cause: options.cause });
     setBrand(this, ABORT_BRAND);
+    this.reason = options?.reason;
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

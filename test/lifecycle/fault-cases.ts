@@ -231,7 +231,10 @@ export function mismatch(run: CaseRun, expected: Expected): string | undefined {
   if (!oneOf(e.category, expected.category)) return wrong('category');
   if (expected.errno !== undefined && expected.code !== undefined &&
     expected.code.indexOf(e.code as string) !== expected.errno.indexOf(e.errno as number)) return wrong('code/errno pair');
-  if (expected.causeIsReason && e.cause !== run.reason) return wrong('cause is not the abort reason');
+  if (expected.causeIsReason && ((e as { reason?: unknown }).reason !== run.reason ||
+    (e.cause as { code?: unknown } | undefined)?.code !== 'ERROR_WINHTTP_OPERATION_CANCELLED')) {
+    return wrong('reason is not the abort reason, or cause is not OPERATION_CANCELLED');
+  }
   if (expected.expected !== undefined && e.expected !== expected.expected) return wrong('expected bytes');
   if (expected.received !== undefined) {
     const received = e.received as number;

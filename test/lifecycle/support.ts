@@ -49,11 +49,20 @@ export function streamEvents(stream: NodeJS.ReadableStream): Array<{ event: stri
 }
 
 /** An AbortError as the library makes it (same name and code as Node's own). */
-export function expectAbortError(error: Failure | undefined, cause?: unknown): void {
+// Its cause is the WinHttpError for the cancelled call (ERROR_WINHTTP_OPERATION_CANCELLED), whose own cause, like
+// the AbortError's `reason`, is the signal's reason.
+export function expectAbortError(error: Failure | undefined, reason?: unknown): void {
   expect(error).toBeDefined();
   expect(error!.name).toBe('AbortError');
   expect(error!.code).toBe('ABORT_ERR');
-  if (cause !== undefined) expect(error!.cause).toBe(cause);
+  const cause = error!.cause as Failure | undefined;
+  expect(cause?.name).toBe('WinHttpError');
+  expect(cause?.code).toBe('ERROR_WINHTTP_OPERATION_CANCELLED');
+  expect(cause?.errno).toBe(12017);
+  if (reason !== undefined) {
+    expect((error as { reason?: unknown }).reason).toBe(reason);
+    expect((cause as { cause?: unknown }).cause).toBe(reason);
+  }
 }
 
 /** What close() rejects a pending step with. */
