@@ -137,8 +137,9 @@ describe('low-level API: one exchange step by step', () => {
     }
     expect(sha256(Buffer.concat(chunks))).toBe(sha256(SMALL));
     expect(req.bytesReceived).toBe(SMALL.length);
-    // The body has ended: nothing more to read.
-    expectInvalidState(await rejectionOf(req.read()), /read\(\) is not allowed now/);
+    // The body has ended: the end is sticky, as at the end of a file.
+    expect(await req.read()).toBeNull();
+    expect(await req.queryDataAvailable()).toBe(0);
     req.close();
     await req.handleClosed;
   });
