@@ -121,6 +121,7 @@ export class Request extends EventEmitter {
   readonly #native: NativeRequest;
   readonly #secure: boolean;
   readonly #redirectPolicy: Required<RequestBehaviour>['redirect'];
+  readonly #decompress: boolean;
   readonly #startedAt = Date.now();
   readonly #openedAt = performance.now();
   #endedAt: number | undefined;
@@ -146,6 +147,7 @@ export class Request extends EventEmitter {
     const behaviour = resolveBehaviour(sessionBehaviour, options);
     this.#secure = secure;
     this.#redirectPolicy = behaviour.redirect;
+    this.#decompress = behaviour.decompress;
     this.#signal = validateSignal(options.signal);
     this.method = method;
     this.path = path;
@@ -402,6 +404,8 @@ export class Request extends EventEmitter {
   #bodyLength(head: ResponseHead): number | undefined {
     if (this.method === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304) return 0;
     if (head.headers['transfer-encoding'] !== undefined) return undefined;
+    // WinHTTP hands over decoded bytes, while Content-Length counts encoded ones.
+    if (this.#decompress) return undefined;
     const value = head.headers['content-length'];
     if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
     return Number(value);
