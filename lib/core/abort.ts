@@ -4,6 +4,7 @@
 // abort reason as that error's cause and as the AbortError's `reason`. A deadline (request()'s `deadline`) aborts
 // with a DeadlineError as the reason, and that is what the caller sees instead, wherever the exchange was.
 import { AbortError, DeadlineError, WinHttpError } from '../errors';
+import { formatted } from './formatted';
 
 const ERROR_WINHTTP_OPERATION_CANCELLED = 12017;
 
@@ -14,10 +15,6 @@ export function abortErrorFor(reason: unknown, api: string, message?: string): E
     detail: 'The request handle was closed to cancel it',
     cause: reason,
   });
-  const error = new AbortError(message, { cause: cancelled, reason });
-  // Format both stacks now: V8 keeps an unformatted stack's frames, and with them the aborted Request and its
-  // native state, alive for as long as the caller keeps the error.
-  void cancelled.stack;
-  void error.stack;
-  return error;
+  formatted(cancelled);
+  return formatted(new AbortError(message, { cause: cancelled, reason }));
 }

@@ -20,6 +20,7 @@ import {
 import type { NativeConnection, NativeRequest } from '../native/types';
 import { abortErrorFor } from './abort';
 import { toBytes } from './bytes';
+import { formatted } from './formatted';
 import { applyBehaviour, resolveBehaviour, type RequestBehaviour } from './behaviour';
 import { formatHeaderLines, normalizeHeaders, parseRawHeaders, requestHeadersFor, type HeadersInput, type IncomingHeaders } from './headers';
 import { callNative, toPublicError } from './native-call';
@@ -77,8 +78,9 @@ function callSite(): { stack?: string } {
 function withCallerStack(error: Error, site: { stack?: string } | undefined): Error {
   const frames = site?.stack?.split('\n').slice(1).join('\n');
   if (frames) error.stack = `${error.name}: ${error.message}\n${frames}`;
-  return error;
+  return formatted(error);
 }
+
 
 const STEP_API: Record<Step, string> = {
   send: 'WinHttpSendRequest',
@@ -197,7 +199,7 @@ export class Request extends EventEmitter {
 
   /** The response head, once receiveResponse() has resolved. */
   get response(): ResponseHead {
-    if (this.#head === undefined) throw new InvalidStateError('No response yet: await receiveResponse() first');
+    if (this.#head === undefined) throw formatted(new InvalidStateError('No response yet: await receiveResponse() first'));
     return this.#head;
   }
 
@@ -236,7 +238,7 @@ export class Request extends EventEmitter {
   async receiveResponse(): Promise<ResponseHead> {
     this.#expectPhase('sent', 'receiveResponse()');
     if (this.#bodyRemaining > 0) {
-      throw new InvalidStateError(`receiveResponse() before the body was written: ${this.#bodyRemaining} bytes still due`);
+      throw formatted(new InvalidStateError(`receiveResponse() before the body was written: ${this.#bodyRemaining} bytes still due`));
     }
     try {
       await this.#step('receive', () => this.#native.receiveResponse());
@@ -249,7 +251,7 @@ export class Request extends EventEmitter {
     if (this.#redirectPolicy === 'error' && head.status >= 300 && head.status < 400 && head.status !== 304) {
       const location = head.headers.location;
       this.close();
-      throw new RedirectError(head.status, typeof location === 'string' ? location : undefined);
+      throw formatted(new RedirectError(head.status, typeof location === 'string' ? location : undefined));
     }
     this.#head = head;
     this.#phase = 'response';
@@ -260,7 +262,7 @@ export class Request extends EventEmitter {
 
   /** All values of a response header, by name (WinHttpQueryHeaders with WINHTTP_QUERY_CUSTOM). */
   getHeaderValues(name: string): string[] {
-    if (this.#head === undefined) throw new InvalidStateError('No response yet: await receiveResponse() first');
+    if (this.#head === undefined) throw formatted(new InvalidStateError('No response yet: await receiveResponse() first'));
     if (typeof name !== 'string' || name.length === 0) throw invalidArg('name', 'must be a non-empty string');
     const values: string[] = [];
     for (let index = 0; ;) {
@@ -338,9 +340,9 @@ export class Request extends EventEmitter {
   }
 
   #expectPhase(phase: Phase, what: string): void {
-    if (this.#closed) throw this.#abortError ?? new InvalidStateError(`${what} on a closed request`);
-    if (this.#pending !== null) throw new InvalidStateError(`${what} while ${STEP_API[this.#pending.step]} is pending`);
-    if (this.#phase !== phase) throw new InvalidStateError(`${what} is not allowed now (request is ${this.#phase})`);
+    if (this.#closed) throw this.#abortError ?? formatted(new InvalidStateError(`${what} on a closed request`));
+    if (this.#pending !== null) throw formatted(new InvalidStateError(`${what} while ${STEP_API[this.#pending.step]} is pending`));
+    if (this.#phase !== phase) throw formatted(new InvalidStateError(`${what} is not allowed now (request is ${this.#phase})`));
   }
 
   #step(step: Step, start: () => void): Promise<number | Buffer | string> {
@@ -363,7 +365,7 @@ export class Request extends EventEmitter {
     } catch (error) {
       const expected = this.#expectedLength;
       if (error instanceof WinHttpError && error.category === 'connection' && expected !== undefined && this.#received < expected) {
-        throw new ResponseTruncatedError(expected, this.#received, { cause: error });
+        throw formatted(new ResponseTruncatedError(expected, this.#received, { cause: error }));
       }
       throw error;
     }
@@ -384,7 +386,7 @@ export class Request extends EventEmitter {
     this.#phase = 'ended';
     this.#endedAt = performance.now() - this.#openedAt;
     const expected = this.#expectedLength;
-    if (expected !== undefined && this.#received < expected) throw new ResponseTruncatedError(expected, this.#received);
+    if (expected !== undefined && this.#received < expected) throw formatted(new ResponseTruncatedError(expected, this.#received));
   }
 
   #readHead(): ResponseHead {
@@ -392,9 +394,9 @@ export class Request extends EventEmitter {
     const status = Number.parseInt(statusText, 10);
     if (!(status >= 100 && status <= 999)) {
       // Seen under Wine for a garbage status line; Windows reports 12152 from WinHttpReceiveResponse itself.
-      throw new WinHttpError(ERROR_WINHTTP_INVALID_SERVER_RESPONSE, 'WinHttpReceiveResponse', {
+      throw formatted(new WinHttpError(ERROR_WINHTTP_INVALID_SERVER_RESPONSE, 'WinHttpReceiveResponse', {
         detail: `The response has no valid status code (WinHTTP reported ${JSON.stringify(statusText)})`,
-      });
+      }));
     }
     const raw = callNative(() => this.#native.queryHeaders(WINHTTP_QUERY_RAW_HEADERS_CRLF, null, 0))?.value ?? '';
     return { status, ...parseRawHeaders(raw) };
