@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The contract-double suite: `node scripts/double.js plain|asan|tsan|all [--stress SECONDS] [--seed N]`.
+// The contract-double suite: `node scripts/double.js plain|asan|tsan|all [--stress SECONDS] [--seed N] [-- JEST ARGS]`.
 // For each variant it builds the Linux addon against the WinHTTP contract double with plain cmake into
 // build/double-<variant>/ (plain: g++; asan: clang with AddressSanitizer + UndefinedBehaviorSanitizer; tsan: clang with
 // ThreadSanitizer), compiles the TypeScript, then runs jest (scripts/jest.double.config.js) in one Linux node process
 // with the sanitizer's runtime preloaded. A variant fails on a failed test, a non-zero exit, or any sanitizer report
-// in its output. The stress test runs for --stress seconds (default 5) from --seed (default: random, printed).
+// in its output. The stress test runs for --stress seconds (default 5) from --seed (default: random, printed). Arguments
+// after `--` go to jest (e.g. `-- -t cancel` or a test file), to run part of the suite.
 // Ends with one line "double: N passed, N failed" over the variants run.
 'use strict';
 const fs = require('fs');
@@ -17,15 +18,18 @@ const REPORT_PATTERNS = ['ERROR: AddressSanitizer', 'runtime error:', 'WARNING: 
 
 function usage(message) {
   if (message) console.error(`double: ${message}`);
-  console.error('usage: node scripts/double.js plain|asan|tsan|all [--stress SECONDS] [--seed N]');
+  console.error('usage: node scripts/double.js plain|asan|tsan|all [--stress SECONDS] [--seed N] [-- JEST ARGS]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const options = { variants: [], stressSeconds: 5, seed: undefined };
+  const options = { variants: [], stressSeconds: 5, seed: undefined, jestArgs: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--stress' || arg === '--seed') {
+    if (arg === '--') {
+      options.jestArgs = argv.slice(i + 1);
+      break;
+    } else if (arg === '--stress' || arg === '--seed') {
       const value = Number(argv[++i]);
       if (!Number.isInteger(value) || value < 0) usage(`${arg} needs a whole number`);
       if (arg === '--stress') options.stressSeconds = value;
@@ -67,10 +71,22 @@ const VARIANTS = {
     sanitizer: 'thread',
     env: {
       LD_PRELOAD: `${path.join(buildDir, 'tsan_early_init.so')} ${clangRuntime('libclang_rt.tsan-x86_64.so')}`,
-      TSAN_OPTIONS: `halt_on_error=1:second_deadlock_stack=1:external_symbolizer_path=${symbolizer()}`,
+      TSAN_OPTIONS: `halt_on_error=1:second_deadlock_stack=1:suppressions=${path.join(SANITIZER_DIR, 'tsan_node.supp')}:` +
+        `print_suppressions=0:external_symbolizer_path=${symbolizerWithoutPreload(buildDir)}`,
     },
   }),
 };
+
+// The runtime starts llvm-symbolizer with node's environment, LD_PRELOAD included, and llvm-symbolizer crashes with
+// the ThreadSanitizer runtime preloaded: reports would name no function, and no suppression would match. So it gets
+// a wrapper that drops LD_PRELOAD (its name must start with llvm-symbolizer for the runtime to accept it).
+function symbolizerWithoutPreload(buildDir) {
+  const wrapper = path.join(buildDir, 'llvm-symbolizer');
+  fs.mkdirSync(buildDir, { recursive: true });
+  fs.writeFileSync(wrapper, `#!/bin/sh\nunset LD_PRELOAD\nexec '${symbolizer()}' "$@"\n`);
+  fs.chmodSync(wrapper, 0o755);
+  return wrapper;
+}
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
@@ -99,7 +115,7 @@ function runJest(variant, buildDir, options) {
     DOUBLE_SEED: String(options.seed),
   };
   const args = ['--expose-gc', 'node_modules/jest/bin/jest.js', '--config', 'scripts/jest.double.config.js', '--runInBand',
-    '--json', `--outputFile=${reportFile}`];
+    '--json', `--outputFile=${reportFile}`, ...options.jestArgs];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

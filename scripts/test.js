@@ -12,7 +12,10 @@ const { NODE_WIN_VERSION, wineEnv } = require('./windows-node');
 const { runWineNode } = require('./wine-node');
 
 const ROOT = path.resolve(__dirname, '..');
-const DOUBLE_VARIANTS = (process.env.WINHTTP_DOUBLE_VARIANTS ?? 'plain').split(/[ ,]+/).filter(Boolean);
+// All three by default: the native state machine is checked plain, under ASan+UBSan+LSan and under TSan.
+const DOUBLE_VARIANTS = (process.env.WINHTTP_DOUBLE_VARIANTS ?? 'plain,asan,tsan').split(/[ ,]+/).filter(Boolean);
+// Seconds of the randomised stress test per variant: bounded so CI stays well inside its limit.
+const DOUBLE_STRESS_SECONDS = '20';
 const JEST = 'node_modules/jest/bin/jest.js';
 const args = process.argv.slice(2);
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'winhttp-jest-'));
@@ -34,7 +37,8 @@ async function runAll() {
   const linux = runJest(['--config', 'scripts/jest.linux.config.js', ...reportArgs('linux')]);
   let double = 0;
   if (DOUBLE_VARIANTS.length > 0) {
-    double = spawnSync(process.execPath, ['scripts/double.js', ...DOUBLE_VARIANTS], { cwd: ROOT, stdio: 'inherit' }).status ?? 1;
+    double = spawnSync(process.execPath, ['scripts/double.js', ...DOUBLE_VARIANTS, '--stress', DOUBLE_STRESS_SECONDS],
+      { cwd: ROOT, stdio: 'inherit' }).status ?? 1;
     for (const variant of DOUBLE_VARIANTS) reports.push(path.join(ROOT, 'build', `double-${variant}`, 'jest-report.json'));
   }
   const wine = execFileSync('wine', ['--version'], { encoding: 'utf8', env: wineEnv() }).trim();

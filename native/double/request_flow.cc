@@ -2,6 +2,7 @@
 // holds the strand. A call's completion and the close's HANDLE_CLOSING are strand tasks, so they never overlap and
 // HANDLE_CLOSING, queued last, is delivered last.
 #include "request_flow.h"
+#include <algorithm>
 #include "notifier.h"
 #include "request_steps.h"
 
@@ -123,6 +124,12 @@ void StartPending(const std::shared_ptr<Handle>& handle) {
       inside = false;
       waitsForever = timeout == 0 || timeout == INFINITE;
       delayMs = static_cast<int>(timeout);
+    }
+    const std::vector<Step>& stalls = request.response->stalls;
+    if (std::find(stalls.begin(), stalls.end(), op.step) != stalls.end()) {
+      // A stalled step: no answer and no timeout; only a close ends the call (on a pool thread, never inside it).
+      inside = false;
+      waitsForever = true;
     }
   }
   (inside ? World::Get().counters.syncCompletions : World::Get().counters.poolCompletions).fetch_add(1);

@@ -53,6 +53,9 @@ struct Response {
   bool keepAlive = true;                    // false: CLOSING_CONNECTION, CONNECTION_CLOSED before HANDLE_CLOSING
   std::wstring address = L"127.0.0.1";      // NAME_RESOLVED, CONNECTING_TO_SERVER, CONNECTED_TO_SERVER
   std::vector<StepFault> faults;
+  // Calls of these steps stay pending until the handle is closed (a peer that stops answering, with WinHTTP's
+  // timeouts longer than the test): a close always finds them pending, whatever the machine's speed.
+  std::vector<Step> stalls;
 };
 
 // A synchronous call that fails (returns FALSE/NULL with `error` as the last error) `times` times (-1: always),

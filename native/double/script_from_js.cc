@@ -88,7 +88,7 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
   Napi::Object object = ObjectAt(value, where);
   OnlyKeys(object, where, {"status", "statusText", "version", "headers", "body", "readLimit", "redirects", "interim",
                            "secureFailure", "clientCertNeeded", "resends", "neverAnswers", "keepAlive", "address",
-                           "faults"});
+                           "faults", "stalls"});
   Response response;
   if (object.Has("status")) response.status = static_cast<int>(NumberAt(object.Get("status"), where + ".status"));
   if (object.Has("statusText")) response.statusText = WideAt(object.Get("statusText"), where + ".statusText");
@@ -157,6 +157,12 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
                           static_cast<DWORD>(NumberAt(fault.Get("error"), at + ".error"))};
       if (fault.Has("call")) stepFault.call = static_cast<int>(NumberAt(fault.Get("call"), at + ".call"));
       response.faults.push_back(stepFault);
+    }
+  }
+  if (object.Has("stalls")) {
+    Napi::Array stalls = ArrayAt(object.Get("stalls"), where + ".stalls");
+    for (uint32_t i = 0; i < stalls.Length(); ++i) {
+      response.stalls.push_back(StepAt(stalls.Get(i), where + ".stalls[" + std::to_string(i) + "]"));
     }
   }
   return response;

@@ -36,9 +36,10 @@ describe.each(['pool', 'sync'] as const)('completions %s', (completion) => {
   describe.each(['error', 'complete'] as const)('a close that %s', (cancel) => {
     it.each(STEPS)('aborting during %s rejects with AbortError, HANDLE_CLOSING last', async (abortAt) => {
       const path = `/abort-${abortAt}`;
-      // The abort must land while the call is still pending on its pool thread: 20 ms leaves room for a slow first
-      // abort (lazy compilation, ThreadSanitizer), which lost to a 2 ms completion.
-      contractDouble().setScenario({ completion, cancel, delayMs: [20, 30], routes: { [path]: { body: 'body' } } });
+      // On a pool thread the aborted call stalls, so the close always finds it pending: a delay alone lost to a slow
+      // abort (a garbage collection after the stress test, ThreadSanitizer's cold start: 30 ms against 20).
+      const stalls = completion === 'pool' ? [abortAt] : [];
+      contractDouble().setScenario({ completion, cancel, delayMs: [2, 4], routes: { [path]: { body: 'body', stalls } } });
       await expect(abortDuring(abortAt, path)).rejects.toBeInstanceOf(AbortError);
       const trace = await finishedTrace(path);
       expect(trace.notifications[trace.notifications.length - 1]).toBe(STATUS.HANDLE_CLOSING);

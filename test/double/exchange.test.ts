@@ -1,7 +1,7 @@
 // Whole exchanges through the public API against the contract double, with completions on pool threads, inside the
 // calls (as Wine does for some), or either at random: the bodies arrive intact both ways, headers are read as
 // WinHttpQueryHeaders gives them, and each request's notifications come in the documented order, HANDLE_CLOSING last.
-import { Session, request } from '../../lib';
+import { Session, request, type ProgressEvent } from '../../lib';
 import { STATUS, contractDouble, finishedTrace, useContractDouble, type Completion } from './helpers/contract-double';
 
 useContractDouble();
@@ -72,4 +72,29 @@ it('follows redirects, reporting each hop', async () => {
   expect(await res.text()).toBe('done');
   expect((await finishedTrace('/from')).notifications.filter((status) => status === STATUS.REDIRECT)).toHaveLength(2);
   session.close();
+});
+
+// The progress mask is set on the JS thread (Request keeps it in step with its listeners) and read by the status
+// callback on WinHTTP's threads, so a listener may change while a call is pending on a pool thread: ThreadSanitizer
+// checks that this is no data race, and the events of the call still pending follow the new listeners.
+it('progress listeners added and removed while calls are pending on pool threads get the events then due', async () => {
+  contractDouble().setScenario({ completion: 'pool', delayMs: [20, 30], routes: { '/progress': { body: 'hi' } } });
+  const session = new Session({ proxy: 'none' });
+  const req = session.connect('double.test', 80).openRequest('GET', '/progress');
+  const seen: string[] = [];
+  const record = (event: ProgressEvent): void => {
+    seen.push(event.type);
+  };
+  const sent = req.send();
+  req.on('requestSent', record); // WinHttpSendRequest pending
+  await sent;
+  const head = req.receiveResponse();
+  req.off('requestSent', record);
+  req.on('responseReceived', record); // WinHttpReceiveResponse pending
+  await head;
+  while ((await req.read()) !== null);
+  req.close();
+  await req.handleClosed;
+  session.close();
+  expect(seen).toEqual(['requestSent', 'responseReceived']);
 });

@@ -33,6 +33,17 @@ it('a worker terminated while completions are handed to JavaScript neither abort
   await expectAllReleased();
 });
 
+it('a worker terminated long before its completions are due drops them, from pool threads, and leaks nothing', async () => {
+  // Most completions arrive after the worker's environment is gone: Dispatcher::Post must see that, under its lock,
+  // on the pool threads while the worker thread finalizes the dispatcher.
+  contractDouble().setScenario({ delayMs: [20, 150], routes: { '/slow': { body: ['a', 'b', 'c'] } } });
+  const worker = new Worker(`${startRequests(100)}
+    setTimeout(() => require('node:worker_threads').parentPort.postMessage('busy'), 5);`, { eval: true });
+  await new Promise((resolve) => worker.once('message', resolve));
+  await worker.terminate();
+  await expectAllReleased();
+});
+
 it('a process exiting with requests in flight exits cleanly', () => {
   const child = spawnSync(process.execPath, ['-e', `
     const binding = require(${JSON.stringify(path.join(LIB, 'native', 'binding'))}).getBinding();

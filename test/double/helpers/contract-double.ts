@@ -24,6 +24,8 @@ export interface ResponseScript {
   keepAlive?: boolean;
   address?: string;
   faults?: { step: StepName; error: number; call?: number }[];
+  /** Calls of these steps stay pending until the request is closed. */
+  stalls?: StepName[];
 }
 
 export interface Script {
