@@ -5,23 +5,13 @@
 // printed seed (DOUBLE_SEED): the same requests, aborts and completion choices; thread interleaving is not.
 import { AbortError, Session, WinHttpError, request } from '../../lib';
 import { contractDouble, expectAllReleased, type ResponseScript } from './helpers/contract-double';
+import { prng } from '../helpers/prng';
 
 const SECONDS = Number(process.env.DOUBLE_STRESS_SECONDS ?? '2');
 const SEED = Number(process.env.DOUBLE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CONCURRENCY = 24;
 const HANG_MS = 30000;
 
-// mulberry32: a small seeded generator, so a run can be repeated.
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BODY = Buffer.from(Array.from({ length: 40000 }, (_, i) => i & 0xff));
 const ROUTES: Record<string, ResponseScript> = {
@@ -46,7 +36,7 @@ it(`survives ${SECONDS} s of random requests, aborts, faults and GC (seed ${SEED
   console.log(`stress: seed ${SEED}, ${SECONDS} s (DOUBLE_SEED=${SEED} repeats the plan)`);
   contractDouble().setScenario({ seed: SEED, completion: 'random', cancel: 'random', closing: 'random', delayMs: [0, 2],
     trace: false, routes: ROUTES });
-  const random = generator(SEED);
+  const random = prng(SEED);
   const gc = (globalThis as { gc?: () => void }).gc;
   const outcomes: Record<string, number> = {};
   const count = (name: string): void => {

@@ -8,6 +8,7 @@ import { FAULTS, type FaultServer, startFaultServer } from '../helpers/fault-ser
 import { gc } from '../helpers/gc';
 import { ABORT_POINTS, type CaseRun, expectedOutcome, mismatch, runCase, wineSkipReason } from './fault-cases';
 import { liveRequestsAfterGc, settledLiveRequests } from './support';
+import { prng } from '../helpers/prng';
 
 const CASES = 2000;
 const WARM_UP = 200;
@@ -15,17 +16,6 @@ const CONCURRENCY = 20;
 const RSS_GROWTH_LIMIT = 20 * 1024 * 1024;
 const TIME_LIMIT_MS = 60_000;
 
-/** mulberry32: a small seeded PRNG, the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = process.env.WINHTTP_SOAK_SEED !== undefined ? Number(process.env.WINHTTP_SOAK_SEED) : Date.now() % 0x100000000;
 
