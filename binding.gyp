@@ -31,6 +31,7 @@
             'NAPI_CPP_EXCEPTIONS',
             'NODE_ADDON_API_DISABLE_DEPRECATED',
             'NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED',
+            'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS',
             'UNICODE',
             '_UNICODE',
             'WIN32_LEAN_AND_MEAN',

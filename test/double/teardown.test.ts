@@ -44,6 +44,23 @@ it('a worker terminated long before its completions are due drops them, from poo
   await expectAllReleased();
 });
 
+// Regression for a bug this suite found (std::terminate, or node-addon-api's FATAL ERROR "Error::Error
+// napi_define_properties", in a worker being terminated: a RequestWrap method or RequestWrap::OnStatus fails because
+// JavaScript can no longer run, and node-addon-api's C++ exception path then cannot throw into JavaScript either).
+// About one run in two aborted before NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS was defined in CMakeLists.txt and
+// binding.gyp.
+it('workers terminated at random moments of their requests never abort the process (regression: std::terminate in a terminating worker)', async () => {
+  contractDouble().setScenario({ completion: 'random', delayMs: [0, 3], routes: { '/slow': { body: ['a', 'b', 'c'] } } });
+  for (let round = 0; round < 40; round++) {
+    const worker = new Worker(`${startRequests(200)}
+      setTimeout(() => require('node:worker_threads').parentPort.postMessage('busy'), ${round % 8});`, { eval: true });
+    await new Promise((resolve) => worker.once('message', resolve));
+    await new Promise((resolve) => setTimeout(resolve, round % 3));
+    await worker.terminate();
+  }
+  await expectAllReleased();
+});
+
 it('a process exiting with requests in flight exits cleanly', () => {
   const child = spawnSync(process.execPath, ['-e', `
     const binding = require(${JSON.stringify(path.join(LIB, 'native', 'binding'))}).getBinding();
