@@ -14,6 +14,7 @@ import { uniformTimeouts } from './core/timeouts';
 import { validateByteCount, validateMethod, validateSignal, validateTimeout } from './core/validate';
 import { defaultSession } from './default-session';
 import { getBinding } from './native/binding';
+import { ERROR_WINHTTP_RESEND_REQUEST } from './native/constants';
 import { Response, ResponseBody } from './response';
 
 export interface RequestOptions extends RequestBehaviour {
@@ -32,7 +33,6 @@ export interface RequestOptions extends RequestBehaviour {
 }
 
 const FIRST_WRITE = 64 * 1024;
-const ERROR_WINHTTP_RESEND_REQUEST = 12032;
 // WinHTTP asks for a resend after e.g. a proxy or server closed a kept-alive connection; more than this is a loop.
 const MAX_RESENDS = 3;
 const WRITE_SIZE = 1024 * 1024;

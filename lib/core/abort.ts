@@ -4,9 +4,8 @@
 // abort reason as that error's cause and as the AbortError's `reason`. A deadline (request()'s `deadline`) aborts
 // with a DeadlineError as the reason, and that is what the caller sees instead, wherever the exchange was.
 import { AbortError, DeadlineError, WinHttpError } from '../errors';
+import { ERROR_WINHTTP_OPERATION_CANCELLED } from '../native/constants';
 import { formatted } from './formatted';
-
-const ERROR_WINHTTP_OPERATION_CANCELLED = 12017;
 
 /** `api`: the WinHTTP call that was pending, or WinHttpCloseHandle when none was. */
 export function abortErrorFor(reason: unknown, api: string, message?: string): Error {

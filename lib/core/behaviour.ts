@@ -3,6 +3,7 @@
 // override any of them.
 import { invalidArg, outOfRange, WinHttpError } from '../errors';
 import type { NativeRequest } from '../native/types';
+import { ERROR_WINHTTP_INVALID_OPTION } from '../native/constants';
 import { callNative } from './native-call';
 
 export interface RequestBehaviour {
@@ -37,7 +38,6 @@ const REDIRECT_POLICY = { NEVER: 0, DISALLOW_HTTPS_TO_HTTP: 1, ALWAYS: 2 } as co
 const WINHTTP_DISABLE_KEEP_ALIVE = 0x2;
 const WINHTTP_DECOMPRESSION_FLAG_ALL = 0x3;
 const PROTOCOL_FLAGS = { '1.1': 0, '2': 0x1, '3': 0x1 | 0x2 } as const;
-const ERROR_WINHTTP_INVALID_OPTION = 12009;
 
 const DEFAULTS: Required<RequestBehaviour> = {
   redirect: 'follow',

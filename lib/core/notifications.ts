@@ -1,20 +1,21 @@
 // WinHTTP's progress notifications as typed request events. The addon passes a notification to JavaScript only
 // while the request has a listener for it (Request keeps the mask in step with its listeners), so unobserved
 // requests pay nothing for them.
+import { STATUS } from '../native/constants';
 
 export const PROGRESS_STATUS = {
-  resolvingName: 0x00000001,
-  nameResolved: 0x00000002,
-  connectingToServer: 0x00000004,
-  connectedToServer: 0x00000008,
-  sendingRequest: 0x00000010,
-  requestSent: 0x00000020,
-  receivingResponse: 0x00000040,
-  responseReceived: 0x00000080,
-  closingConnection: 0x00000100,
-  connectionClosed: 0x00000200,
-  redirect: 0x00004000,
-  intermediateResponse: 0x00008000,
+  resolvingName: STATUS.RESOLVING_NAME,
+  nameResolved: STATUS.NAME_RESOLVED,
+  connectingToServer: STATUS.CONNECTING_TO_SERVER,
+  connectedToServer: STATUS.CONNECTED_TO_SERVER,
+  sendingRequest: STATUS.SENDING_REQUEST,
+  requestSent: STATUS.REQUEST_SENT,
+  receivingResponse: STATUS.RECEIVING_RESPONSE,
+  responseReceived: STATUS.RESPONSE_RECEIVED,
+  closingConnection: STATUS.CLOSING_CONNECTION,
+  connectionClosed: STATUS.CONNECTION_CLOSED,
+  redirect: STATUS.REDIRECT,
+  intermediateResponse: STATUS.INTERMEDIATE_RESPONSE,
 } as const;
 
 export type ProgressEventName = keyof typeof PROGRESS_STATUS;

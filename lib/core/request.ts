@@ -8,6 +8,7 @@ import { InvalidStateError, RedirectError, ResponseTruncatedError, WinHttpError,
 import { getBinding } from '../native/binding';
 import {
   ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
+  ERROR_WINHTTP_RESEND_REQUEST,
   STATUS,
   WINHTTP_FLAG_ESCAPE_DISABLE,
   WINHTTP_FLAG_ESCAPE_DISABLE_QUERY,
@@ -90,7 +91,6 @@ const STEP_API: Record<Step, string> = {
   read: 'WinHttpReadData',
 };
 
-const ERROR_WINHTTP_RESEND_REQUEST = 12032;
 const DEFAULT_READ_SIZE = 64 * 1024;
 const MAX_READ_SIZE = 16 * 1024 * 1024;
 

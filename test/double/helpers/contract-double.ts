@@ -73,30 +73,8 @@ export function contractDouble(): DoubleControl {
   return (getBinding() as unknown as { contractDouble: DoubleControl }).contractDouble;
 }
 
-/** WINHTTP_CALLBACK_STATUS_* (winhttp.h). */
-export const STATUS = {
-  RESOLVING_NAME: 0x00000001,
-  NAME_RESOLVED: 0x00000002,
-  CONNECTING_TO_SERVER: 0x00000004,
-  CONNECTED_TO_SERVER: 0x00000008,
-  SENDING_REQUEST: 0x00000010,
-  REQUEST_SENT: 0x00000020,
-  RECEIVING_RESPONSE: 0x00000040,
-  RESPONSE_RECEIVED: 0x00000080,
-  CLOSING_CONNECTION: 0x00000100,
-  CONNECTION_CLOSED: 0x00000200,
-  HANDLE_CREATED: 0x00000400,
-  HANDLE_CLOSING: 0x00000800,
-  REDIRECT: 0x00004000,
-  INTERMEDIATE_RESPONSE: 0x00008000,
-  SECURE_FAILURE: 0x00010000,
-  HEADERS_AVAILABLE: 0x00020000,
-  DATA_AVAILABLE: 0x00040000,
-  READ_COMPLETE: 0x00080000,
-  WRITE_COMPLETE: 0x00100000,
-  REQUEST_ERROR: 0x00200000,
-  SENDREQUEST_COMPLETE: 0x00400000,
-} as const;
+/** WINHTTP_CALLBACK_STATUS_* (winhttp.h), from the library's one table. */
+export { STATUS } from '../../../lib/native/constants';
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 2));
