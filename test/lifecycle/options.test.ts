@@ -1,7 +1,7 @@
 // Per-session and per-request options, validated, and what each does on the wire: redirect policy ('follow' with
 // maxRedirects, 'manual', 'error'), https->http redirects, keepAlive, decompress, maxResponseHeaderSize and header
 // count limits, httpVersion fallback, the overall deadline, maxConnectionsPerServer, and a request overriding its
-// session. Where Wine's winhttp.dll ignores or refuses an option (WINE.md), that test is skipped on Wine only.
+// session. Where Wine's winhttp.dll ignores or refuses an option (docs/wine.md), that test is skipped on Wine only.
 import * as http from 'node:http';
 import type * as https from 'node:https';
 import type * as net from 'node:net';
