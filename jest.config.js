@@ -8,6 +8,9 @@ module.exports = {
   // These run under Linux node, not under Wine: dist/test/linux (scripts/jest.linux.config.js) and the contract
   // double's suite, dist/test/double (scripts/double.js).
   testPathIgnorePatterns: ['/dist/test/linux/', '/dist/test/double/'],
+  // The suite CA (test/helpers/trusted-ca.ts) is in LocalMachine\Root from before the first file to after the last.
+  globalSetup: '<rootDir>/dist/test/global/suite-ca-setup.js',
+  globalTeardown: '<rootDir>/dist/test/global/suite-ca-teardown.js',
   transform: {},
   testEnvironment: 'node',
   testTimeout: 30000,

@@ -1,5 +1,5 @@
 // The benchmark's loopback server: plain Linux node:http with keep-alive, TCP_NODELAY on every socket (a 40 ms
-// delayed-ACK stall per keep-alive request otherwise, WINE.md), everything served from memory. GET /bytes?n=N
+// delayed-ACK stall per keep-alive request was seen otherwise), everything served from memory. GET /bytes?n=N
 // streams N bytes from a preallocated buffer with Content-Length; GET /small returns 200 bytes; GET /hold?n=N holds
 // every request until N are held at once (or 2 s passed since the first: Wine runs at most 500 WinHTTP requests at
 // once), then answers all with x-held: the count held at release, so a client can prove how many of its requests

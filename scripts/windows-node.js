@@ -5,7 +5,7 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync, spawnSync } = require('child_process');
 
-// Node 24+ aborts at start under Wine 8 (V8's address-space reservation): see /work/shared/WINE.md.
+// Node 24+ aborts at start under Wine 8 (V8's address-space reservation): see docs/wine.md.
 const NODE_WIN_VERSION = '22.22.2';
 const CACHE = path.resolve(__dirname, '..', '.cache');
 const PREFIX = path.join(CACHE, 'wineprefix');

@@ -217,8 +217,9 @@ type ToThread = { type: 'sync' } | { type: 'close' };
 type FromThread = { type: 'listening'; port: number; closedPort: number } | { type: 'stats'; stats: Stats; synced?: boolean };
 
 // The server thread: a raw server whose event loop does not share the test's JS thread. Under Wine, WinHTTP reads
-// the next chunk header of a chunked body synchronously inside WinHttpReadData on the calling (JS) thread (WINE.md):
-// a server on that same thread could then not send the bytes the read waits for until the receive timeout fired.
+// the next chunk header of a chunked body synchronously inside WinHttpReadData on the calling (JS) thread
+// (docs/wine.md): a server on that same thread could then not send the bytes the read waits for until the receive
+// timeout fired.
 async function serveInThisThread(port: MessagePort): Promise<void> {
   const closed = await closedPort();
   const hits = new Map<string, number>();

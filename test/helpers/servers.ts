@@ -3,15 +3,10 @@
 // them in afterAll. Every accepted socket gets TCP_NODELAY (a 40 ms delayed-ACK stall per keep-alive request was
 // seen without it) and is tracked, so close() can destroy the ones WinHTTP keeps alive instead of waiting for them.
 import { createCipheriv, createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import * as path from 'node:path';
-
-/** The package root: this file runs from dist/test/helpers. */
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-export const TLS_FIXTURES = path.join(ROOT, 'test', 'fixtures', 'tls');
+import { UNTRUSTED_CA } from './trusted-ca';
 
 export interface TestServer<S extends net.Server = net.Server> {
   server: S;
@@ -96,16 +91,14 @@ export async function startRawServer(onSocket: (socket: net.Socket) => void): Pr
 }
 
 /**
- * An https server with the fixture certificate (test/fixtures/tls: DNS SAN localhost, IP SAN 127.0.0.1, signed by
- * a test CA that no trust store holds). Its url is https://localhost:<port>/ (Wine rejects https://127.0.0.1 even
- * with an IP SAN, WINE.md). Windows resolves "localhost" to ::1 first, so the port is also bound on ::1 when that
- * is possible.
+ * An https server with a fixture certificate (test/fixtures/tls: DNS SAN localhost, IP SAN 127.0.0.1), by default
+ * the one signed by the test CA that no trust store holds; `tls` picks another set (test/helpers/trusted-ca.ts). Its
+ * url is https://localhost:<port>/ (Wine rejects https://127.0.0.1 even with an IP SAN: docs/wine.md). Windows
+ * resolves "localhost" to ::1 first, so the port is also bound on ::1 when that is possible.
  */
-export async function startHttpsServer(handler: http.RequestListener): Promise<TestServer<https.Server>> {
-  const options: https.ServerOptions = {
-    key: readFileSync(path.join(TLS_FIXTURES, 'server-key.pem')),
-    cert: readFileSync(path.join(TLS_FIXTURES, 'server.pem')),
-  };
+export async function startHttpsServer(handler: http.RequestListener,
+  tls: { cert: Buffer; key: Buffer } = UNTRUSTED_CA): Promise<TestServer<https.Server>> {
+  const options: https.ServerOptions = { key: tls.key, cert: tls.cert };
   const servers = [https.createServer(options, handler), https.createServer(options, handler)];
   const tracker: Tracker = { sockets: new Set(), count: 0 };
   for (const server of servers) {

@@ -1,6 +1,6 @@
 // Wine detection for the integration suite. The suite runs unchanged on real Windows and, on Linux, with the Windows
 // node.exe under Wine (scripts/wine-node.js). Where Wine's winhttp.dll differs from Microsoft's documented
-// behaviour (/work/shared/WINE.md), that one test is skipped on Wine only, with the reason in its name.
+// behaviour (docs/wine.md lists each difference), that one test is skipped on Wine only, with the reason in its name.
 //
 // Detection needs no registry access: scripts/windows-node.js sets WINEPREFIX and it reaches node.exe (and jest's
 // workers) unchanged; a Wine started without it still maps the Linux root as drive Z:, so Z:\proc exists there.

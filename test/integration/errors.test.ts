@@ -41,7 +41,7 @@ describe('connecting', () => {
     const elapsed = elapsedSince(start);
     expect(error.name).toBe('WinHttpError');
     expect(error.category).toBe('timeout');
-    // Windows: ERROR_WINHTTP_TIMEOUT; Wine reports send/receive timeouts as WSAETIMEDOUT (WINE.md).
+    // Windows: ERROR_WINHTTP_TIMEOUT; Wine reports send/receive timeouts as WSAETIMEDOUT (docs/wine.md).
     expect([['ERROR_WINHTTP_TIMEOUT', 12002], ['WSAETIMEDOUT', 10060]]).toContainEqual([error.code, error.errno]);
     expect(error.api).toBe('WinHttpReceiveResponse');
     expect(error.message).toContain(`WinHttpReceiveResponse failed: ${String(error.code)} (${String(error.errno)})`);
@@ -134,7 +134,7 @@ describe('TLS', () => {
     expect(error.name).toBe('WinHttpError');
     expect(error.category).toBe('tls');
     expect(error.isTls).toBe(true);
-    // Windows: ERROR_WINHTTP_SECURE_FAILURE (+ reason flags); Wine: ERROR_WINHTTP_SECURE_CHANNEL_ERROR (WINE.md).
+    // Windows: ERROR_WINHTTP_SECURE_FAILURE (+ reason flags); Wine: ERROR_WINHTTP_SECURE_CHANNEL_ERROR (docs/wine.md).
     expect([['ERROR_WINHTTP_SECURE_FAILURE', 12175], ['ERROR_WINHTTP_SECURE_CHANNEL_ERROR', 12157]])
       .toContainEqual([error.code, error.errno]);
     expect(error.api).toBe('WinHttpSendRequest');

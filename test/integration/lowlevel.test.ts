@@ -304,7 +304,7 @@ describe('low-level API: close() and handleClosed', () => {
 
   it('close() while waiting for the response head rejects the pending step with AbortError at once', async () => {
     // The pending step is receiveResponse() on Windows; on Wine it is still send(), which completes only once the
-    // head has arrived (WINE.md). Either way close() must settle it at once.
+    // head has arrived (docs/wine.md). Either way close() must settle it at once.
     const req = session.connect('127.0.0.1', server.port).openRequest('GET', '/hang', { timeouts: { receiveResponse: 3000 } });
     const arrived = nextHang();
     const exchange = (async () => {

@@ -147,7 +147,7 @@ describe.each<Canceller>(['abort', 'close'])('low-level API, cancelled by %s', (
     const { session, req, state } = openLowLevel('never-answers', controller);
     try {
       const arrived = await arrival('never-answers');
-      // receiveResponse() on Windows; on Wine send() completes only once the head arrived (WINE.md), so it is
+      // receiveResponse() on Windows; on Wine send() completes only once the head arrived (docs/wine.md), so it is
       // still send() that is pending. Either way the exchange is waiting for the head.
       const exchange = track((async () => {
         await req.send();

@@ -147,12 +147,12 @@ export const FAULT_SPECS: Record<Fault, FaultSpec> = {
   'truncated-chunked': {
     outcome: { kind: 'error', phase: 'body', name: 'WinHttpError', api: ['WinHttpQueryDataAvailable', 'WinHttpReadData'], category: ['connection', 'protocol'] },
     head: true, chunk: true,
-    wine: { points: ['none'], reason: 'Wine ends a chunked body cut by FIN as a normal end of data (WINE.md); covered by the contract double' },
+    wine: { points: ['none'], reason: 'Wine ends a chunked body cut by FIN as a normal end of data (docs/wine.md); covered by the contract double' },
   },
   'malformed-chunked': {
     outcome: { kind: 'error', phase: 'body', name: 'WinHttpError', api: ['WinHttpQueryDataAvailable', 'WinHttpReadData'], category: ['connection', 'protocol'] },
     head: true, chunk: true,
-    wine: { points: ['none'], reason: 'Wine ends a chunked body at a malformed chunk-size line as a normal end of data (WINE.md); covered by the contract double' },
+    wine: { points: ['none'], reason: 'Wine ends a chunked body at a malformed chunk-size line as a normal end of data (docs/wine.md); covered by the contract double' },
   },
   // Windows: 12152 from WinHttpReceiveResponse. Wine: 12152, or status 0, which the library turns into 12152.
   'garbage-status': { outcome: headError([12152], ['ERROR_WINHTTP_INVALID_SERVER_RESPONSE'], 'protocol'), head: false, chunk: false },
@@ -168,7 +168,8 @@ export const FAULT_SPECS: Record<Fault, FaultSpec> = {
     outcome: { kind: 'error', phase: 'body', name: 'TimeoutError', code: ['ERR_WINHTTP_DEADLINE_EXCEEDED'], category: ['timeout'] },
     head: true, chunk: true,
   },
-  // Windows: ERROR_WINHTTP_TIMEOUT; Wine reports receive timeouts as WSAETIMEDOUT (WINE.md). Both category 'timeout'.
+  // Windows: ERROR_WINHTTP_TIMEOUT; Wine reports receive timeouts as WSAETIMEDOUT (docs/wine.md). Both category
+  // 'timeout'.
   'never-answers': { outcome: headError([12002, 10060], ['ERROR_WINHTTP_TIMEOUT', 'WSAETIMEDOUT'], 'timeout'), head: false, chunk: false },
   'close-after-headers': { outcome: truncated([0, 0]), head: true, chunk: false },
   // An empty final response after the interim 100: 12152 as for any empty reply.

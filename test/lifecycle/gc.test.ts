@@ -3,7 +3,7 @@
 // opens requests in every state that has no call pending (never sent, closed, head received with the body unread,
 // body partly read), drops every reference, then forces GC (test/helpers/gc.ts) with awaits in between, polling for
 // up to 5 s. Requests waiting for headers are left out: Wine delivers their HANDLE_CLOSING only when the
-// receive-response timeout fires (WINE.md), and a pending call holds its request by design.
+// receive-response timeout fires (docs/wine.md), and a pending call holds its request by design.
 import { liveNativeRequests, request, Session } from '../../lib';
 import { BIG_LENGTH, type FaultServer, startFaultServer } from '../helpers/fault-server';
 import { liveRequestsAfterGc, settledLiveRequests } from './support';

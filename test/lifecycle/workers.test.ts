@@ -130,7 +130,7 @@ it(`${BUSY_WORKERS} workers and the main thread at once, then a worker terminate
     SCRIPT,
   ].join('\n'));
   const before = { ...Object.fromEntries(await server.sync().then(() => server.hits)) };
-  // stderr goes to a file (under Wine node.exe cannot write to a pipe, WINE.md): a crash's message shows there.
+  // stderr goes to a file (under Wine node.exe cannot write to a pipe: docs/wine.md): a crash's message shows there.
   const errFile = path.join(dir, 'workers.stderr');
   const errFd = openSync(errFile, 'w');
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
