@@ -65,8 +65,9 @@ export function nextHop(hop: Hop, head: ResponseHead, policy: RequestPolicy, cha
   }
 
   let { method, headers, body, contentLength } = hop;
+  // A bodiless GET after a 303 is already what the 303 asks for: it goes on unchanged, headers included (fetch).
   const toGet = ((head.status === 301 || head.status === 302) && method === 'POST') ||
-    (head.status === 303 && method !== 'HEAD');
+    (head.status === 303 && method !== 'HEAD' && !(method === 'GET' && body === undefined));
   if (toGet) {
     method = 'GET';
     body = undefined;
