@@ -9,7 +9,6 @@ import { InvalidStateError, WinHttpError, apiFromAsyncResult, invalidArg, outOfR
 import { refuseUnknownOptions } from '../policy/options';
 import { getBinding } from '../native/binding';
 import {
-  ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
   ERROR_WINHTTP_RESEND_REQUEST,
   STATUS,
   WINHTTP_FLAG_ESCAPE_DISABLE,
@@ -17,20 +16,22 @@ import {
   WINHTTP_FLAG_SECURE,
   WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT,
   WINHTTP_QUERY_CUSTOM,
-  WINHTTP_QUERY_RAW_HEADERS_CRLF,
-  WINHTTP_QUERY_STATUS_CODE,
 } from '../native/constants';
 import type { NativeConnection, NativeRequest } from '../native/types';
 import { abortErrorFor } from './abort';
 import { toBytes } from './bytes';
 import { formatted } from './formatted';
 import { applyBehaviour, BEHAVIOUR_KEYS, resolveBehaviour, type RequestBehaviour, type SessionBehaviour } from './behaviour';
-import { formatHeaderLines, normalizeHeaders, parseRawHeaders, requestHeadersFor, type HeadersInput, type IncomingHeaders } from './headers';
+import { callSite, withCallerStack } from './call-site';
+import { formatHeaderLines, normalizeHeaders, requestHeadersFor, type HeadersInput } from './headers';
+import { readResponseHead, type ResponseHead } from './response-head';
 import { callNative, toPublicError } from './native-call';
 import { isProgressStatus, notificationMask, progressEvent, type ProgressEvent, type ProgressEventName } from './notifications';
 import { resolveTimeouts, type Timeouts } from './timeouts';
 import { buildTimings, type RequestTimings } from './timings';
 import { validateByteCount, validateSignal } from './validate';
+
+export type { ResponseHead } from './response-head';
 
 export interface OpenRequestOptions extends RequestBehaviour {
   /** Per-request timeouts; unset ones come from the session. */
@@ -45,16 +46,6 @@ export interface SendOptions {
   contentLength?: number;
   /** The first body bytes, sent with the request itself (saves a round trip for small bodies). */
   body?: Uint8Array;
-}
-
-export interface ResponseHead {
-  status: number;
-  statusText: string;
-  httpVersion: string;
-  /** Lower-case names; repeated headers joined with ", " except set-cookie, which is an array. */
-  headers: IncomingHeaders;
-  /** Names and values as received, alternating: [name, value, name, value, ...]. */
-  rawHeaders: string[];
 }
 
 const OPEN_KEYS = ['timeouts', 'signal', ...BEHAVIOUR_KEYS];
@@ -73,20 +64,6 @@ interface Pending {
    */
   site: { stack?: string } | undefined;
 }
-
-// V8 records the frames now and formats them only if `stack` is read, i.e. only when the step fails.
-function callSite(): { stack?: string } {
-  const site = {};
-  Error.captureStackTrace(site, callSite);
-  return site;
-}
-
-function withCallerStack(error: Error, site: { stack?: string } | undefined): Error {
-  const frames = site?.stack?.split('\n').slice(1).join('\n');
-  if (frames) error.stack = `${error.name}: ${error.message}\n${frames}`;
-  return formatted(error);
-}
-
 
 const STEP_API: Record<Step, string> = {
   send: 'WinHttpSendRequest',
@@ -245,7 +222,7 @@ export class Request extends EventEmitter {
       if (error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) this.#phase = 'opened';
       throw error;
     }
-    const head = this.#readHead();
+    const head = readResponseHead(this.#native);
     this.#head = head;
     this.#phase = 'response';
     return head;
@@ -361,19 +338,6 @@ export class Request extends EventEmitter {
   /** Marks the body as read to its end (the policy layer knows it from Content-Length): timings() gets `end`. */
   markBodyEnd(): void {
     if (this.#phase === 'response') this.#endOfBody();
-  }
-
-  #readHead(): ResponseHead {
-    const statusText = callNative(() => this.#native.queryHeaders(WINHTTP_QUERY_STATUS_CODE, null, 0))?.value ?? '';
-    const status = Number.parseInt(statusText, 10);
-    if (!(status >= 100 && status <= 999)) {
-      // Seen under Wine for a garbage status line; Windows reports 12152 from WinHttpReceiveResponse itself.
-      throw formatted(new WinHttpError(ERROR_WINHTTP_INVALID_SERVER_RESPONSE, 'WinHttpReceiveResponse', {
-        detail: `The response has no valid status code (WinHTTP reported ${JSON.stringify(statusText)})`,
-      }));
-    }
-    const raw = callNative(() => this.#native.queryHeaders(WINHTTP_QUERY_RAW_HEADERS_CRLF, null, 0))?.value ?? '';
-    return { status, ...parseRawHeaders(raw) };
   }
 
   // JS thread; called by the addon for each notification (native/request_wrap.cc).
