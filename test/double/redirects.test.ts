@@ -45,6 +45,23 @@ describe.each<Completion>(['pool', 'sync', 'random'])('completions %s', (complet
     expect(hop.received.byteLength).toBe(0);
   });
 
+  // Runs wherever the double does; under Wine it needs a loopback certificate the machine trusts (options.test.ts).
+  it('https -> http: the 3xx is returned, unless allowHttpsToHttpRedirect', async () => {
+    contractDouble().setScenario({ completion, routes: {
+      '/secure': { redirects: [{ status: 302, location: 'http://double.test/plain' }] },
+      '/plain': { body: 'plain' },
+    } });
+    const kept = await request('https://double.test/secure', { session });
+    expect(kept.status).toBe(302);
+    expect(kept.headers.location).toBe('http://double.test/plain');
+    expect(kept.url).toBe('https://double.test/secure');
+    expect(kept.redirects).toEqual([]);
+    expect(await kept.text()).toBe('');
+    const followed = await request('https://double.test/secure', { session, allowHttpsToHttpRedirect: true });
+    expect(followed.redirects).toEqual(['http://double.test/plain']);
+    expect(await followed.text()).toBe('plain');
+  });
+
   it('an abort while the second hop is pending releases every handle', async () => {
     contractDouble().setScenario({ completion, routes: {
       '/from': { redirects: [{ status: 302, location: '/stalled' }] },
