@@ -335,7 +335,7 @@ export class Request extends EventEmitter {
     this.#endedAt = performance.now() - this.#openedAt;
   }
 
-  /** Marks the body as read to its end (the policy layer knows it from Content-Length): timings() gets `end`. */
+  /** @internal The policy layer read the body to its end (it knows it from Content-Length): timings() gets `end`. */
   markBodyEnd(): void {
     if (this.#phase === 'response') this.#endOfBody();
   }
