@@ -7,6 +7,7 @@ export { Connection, type ConnectOptions } from './core/connection';
 export { Request, type OpenRequestOptions, type SendOptions, type ResponseHead } from './core/request';
 export type { Timeouts } from './core/timeouts';
 export type { RequestBehaviour } from './core/behaviour';
+export type { RequestPolicyOptions } from './policy/options';
 export type { ProgressEvent, ProgressEventName } from './core/notifications';
 export type { RequestTimings } from './core/timings';
 export type { HeadersInput, IncomingHeaders } from './core/headers';

@@ -1,23 +1,23 @@
-// request(url, options): one HTTP exchange through WinHTTP, resolved once the response head arrives, with the body
-// as a Readable. Built on the low-level steps in core/: crackUrl -> connect -> openRequest -> send -> write* ->
-// receiveResponse, then the body pulls queryDataAvailable/read as it is consumed.
-import { DeadlineError, invalidArg, WinHttpError } from './errors';
+// request(url, options): one HTTP exchange through WinHTTP, resolved once the final response head arrives, with the
+// body as a Readable. Validates every input once, then hands the exchange to the policy layer (policy/dispatch.ts),
+// which follows redirects, checks and decodes the body, over the low-level steps in core/.
+import { DeadlineError, invalidArg } from './errors';
 import { abortErrorFor } from './core/abort';
-import { prepareBody, type BodyInit, type PreparedBody } from './body';
-import { toBytes } from './core/bytes';
+import { prepareBody, type BodyInit } from './body';
 import { findHeader, normalizeHeaders, requestHeadersFor, type HeadersInput } from './core/headers';
 import { callNative } from './core/native-call';
-import type { OpenRequestOptions, Request } from './core/request';
-import type { RequestBehaviour } from './core/behaviour';
+import type { Request } from './core/request';
+import { BEHAVIOUR_KEYS, type RequestBehaviour } from './core/behaviour';
 import type { Session } from './core/session';
 import { uniformTimeouts } from './core/timeouts';
 import { validateByteCount, validateMethod, validateSignal, validateTimeout } from './core/validate';
 import { defaultSession } from './default-session';
 import { getBinding } from './native/binding';
-import { ERROR_WINHTTP_RESEND_REQUEST } from './native/constants';
-import { Response, ResponseBody } from './response';
+import { dispatch } from './policy/dispatch';
+import { POLICY_KEYS, refuseUnknownOptions, resolvePolicy, type RequestPolicyOptions } from './policy/options';
+import { Response } from './response';
 
-export interface RequestOptions extends RequestBehaviour {
+export interface RequestOptions extends RequestBehaviour, RequestPolicyOptions {
   method?: string;
   headers?: HeadersInput;
   body?: BodyInit;
@@ -26,16 +26,14 @@ export interface RequestOptions extends RequestBehaviour {
   /** Milliseconds allowed for each stage: resolve, connect, send, waiting for headers, and each body read. */
   timeout?: number;
   signal?: AbortSignal;
-  /** Milliseconds for the whole exchange, body included; past it the request is closed with DeadlineError. */
+  /** Milliseconds for the whole exchange, redirects and body included; past it the request is closed with DeadlineError. */
   deadline?: number;
-  /** The session to use (its proxy, user agent, timeouts); default: a shared one. */
+  /** The session to use (its proxy, user agent, timeouts, cookies, defaults); default: a shared one. */
   session?: Session;
 }
 
-const FIRST_WRITE = 64 * 1024;
-// WinHTTP asks for a resend after e.g. a proxy or server closed a kept-alive connection; more than this is a loop.
-const MAX_RESENDS = 3;
-const WRITE_SIZE = 1024 * 1024;
+const REQUEST_KEYS = ['method', 'headers', 'body', 'contentLength', 'timeout', 'signal', 'deadline', 'session',
+  ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
 
 function urlText(url: unknown): string {
   if (typeof url === 'string') return url;
@@ -45,6 +43,7 @@ function urlText(url: unknown): string {
 
 export async function request(url: string | URL, options: RequestOptions = {}): Promise<Response> {
   if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
+  refuseUnknownOptions(options, REQUEST_KEYS);
   const href = urlText(url);
   const signal = validateSignal(options.signal);
   const timeouts = options.timeout === undefined ? undefined : uniformTimeouts(validateTimeout('timeout', options.timeout));
@@ -60,51 +59,41 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   if (options.session !== undefined && typeof (options.session as Session).connect !== 'function') {
     throw invalidArg('session', 'must be a Session');
   }
+  const session = options.session ?? defaultSession();
+  const policy = resolvePolicy(session.policy, options);
   const deadline = options.deadline === undefined ? undefined : validateTimeout('deadline', options.deadline);
   if (signal?.aborted) throw abortErrorFor(signal.reason, 'WinHttpCrackUrl');
 
-  const binding = getBinding();
-  const target = callNative(() => binding.crackUrl(href));
+  // WinHTTP itself splits the URL, so a URL is rejected exactly where WinHTTP would.
+  const target = callNative(() => getBinding().crackUrl(href));
   if (target.userName !== '' || target.password !== '') {
     throw invalidArg('url', 'must not contain credentials', 'ERR_INVALID_ARG_VALUE');
   }
-  const session = options.session ?? defaultSession();
-  const connection = session.connect(target.host, target.port, { secure: target.secure });
   const { signal: combined, clear } = withDeadline(signal, deadline);
-  const release = () => {
-    clear();
-    connection.close();
-  };
+  const { keepAlive, maxResponseHeaderSize, maxResponseDrainSize, httpVersion } = options;
+  const current: { request?: Request } = {};
   try {
-    const openOptions: OpenRequestOptions = { ...pickBehaviour(options), timeouts, signal: combined };
-    const req = connection.openRequest(method, target.path === '' ? '/' : target.path, openOptions);
-    req.url = href;
-    const head = await untilAborted(exchange(req, headers, body, contentLength), combined, req);
-    return new Response(href, head, req, new ResponseBody(req, release, combined));
+    const first = { url: new URL(href), method, headers, body, contentLength };
+    const open = { keepAlive, maxResponseHeaderSize, maxResponseDrainSize, httpVersion, timeouts, signal: combined };
+    const done = await untilAborted(dispatch(first, { session, policy, open }, current, clear), combined, current);
+    return new Response(done.url, done.redirects, done.head, done.request, done.body);
   } catch (error) {
-    release();
+    clear();
     throw error;
   }
 }
 
 // Settles with `work`, or rejects as soon as `signal` aborts: a streamed body may be waiting on the caller's own
 // iterator, which no WinHTTP call would interrupt. `work` then fails on the closed request and is ignored.
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, req: Request): Promise<T> {
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, current: { request?: Request }): Promise<T> {
   if (signal === undefined) return work;
   return new Promise<T>((resolve, reject) => {
     // The request heard the abort first (its listener was added earlier) and holds the error to report.
-    const onAbort = () => reject(req.abortError ?? abortErrorFor(signal.reason, 'WinHttpCloseHandle'));
+    const onAbort = () => reject(current.request?.abortError ?? abortErrorFor(signal.reason, 'WinHttpCloseHandle'));
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-function pickBehaviour(options: RequestOptions): RequestBehaviour {
-  const { redirect, maxRedirects, allowHttpsToHttpRedirect, decompress, keepAlive, maxResponseHeaderSize,
-    maxResponseDrainSize, httpVersion } = options;
-  return { redirect, maxRedirects, allowHttpsToHttpRedirect, decompress, keepAlive, maxResponseHeaderSize,
-    maxResponseDrainSize, httpVersion };
 }
 
 // The caller's signal and the deadline as one signal; the deadline's reason is a DeadlineError.
@@ -121,49 +110,4 @@ function withDeadline(signal: AbortSignal | undefined, deadline: number | undefi
       signal?.removeEventListener('abort', onAbort);
     },
   };
-}
-
-// Sends the request and its body, and waits for the response head, resending while WinHTTP asks for it and the
-// body can be sent again.
-async function exchange(req: Request, headers: ReturnType<typeof normalizeHeaders>, body: PreparedBody | undefined,
-  contentLength: number | undefined) {
-  for (let resends = 0; ; resends++) {
-    await sendBody(req, headers, body, contentLength);
-    try {
-      return await req.receiveResponse();
-    } catch (error) {
-      const replayable = body === undefined || body.kind === 'bytes';
-      if (!(error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) || !replayable ||
-        resends >= MAX_RESENDS) {
-        throw error;
-      }
-    }
-  }
-}
-
-async function sendBody(req: Request, headers: ReturnType<typeof normalizeHeaders>, body: PreparedBody | undefined,
-  contentLength: number | undefined): Promise<void> {
-  if (body === undefined) {
-    await req.send({ headers, contentLength });
-    return;
-  }
-  if (body.kind === 'bytes') {
-    const bytes = body.bytes;
-    await req.send({ headers, contentLength: bytes.byteLength, body: bytes.subarray(0, FIRST_WRITE) });
-    for (let offset = FIRST_WRITE; offset < bytes.byteLength; offset += WRITE_SIZE) {
-      await req.write(bytes.subarray(offset, offset + WRITE_SIZE));
-    }
-    return;
-  }
-  await req.send({ headers, contentLength: body.length });
-  let written = 0;
-  for await (const chunk of body.chunks) {
-    const bytes = toBytes(chunk);
-    if (bytes === undefined) throw invalidArg('body chunk', 'must be a string, Buffer or TypedArray');
-    written += bytes.byteLength;
-    await req.write(bytes);
-  }
-  if (written !== body.length) {
-    throw invalidArg('body', `ended after ${written} of the ${body.length} bytes its length announced`, 'ERR_INVALID_ARG_VALUE');
-  }
 }

@@ -3,18 +3,21 @@
 import { Readable } from 'node:stream';
 import { abortErrorFor } from './core/abort';
 import type { Request, ResponseHead } from './core/request';
+import type { CheckedBody } from './policy/body-length';
 import type { IncomingHeaders } from './core/headers';
 import type { RequestTimings } from './core/timings';
 
 const MAX_CHUNK = 256 * 1024;
 
+/** The body as WinHTTP hands it over (still encoded), checked against Content-Length. */
 export class ResponseBody extends Readable {
-  readonly #request: Request;
+  readonly #source: CheckedBody;
   readonly #release: () => void;
 
-  constructor(request: Request, release: () => void, signal: AbortSignal | undefined) {
+  /** @internal */
+  constructor(source: CheckedBody, request: Request, release: () => void, signal: AbortSignal | undefined) {
     super({ highWaterMark: MAX_CHUNK });
-    this.#request = request;
+    this.#source = source;
     this.#release = release;
     if (signal !== undefined) {
       const onAbort = () => this.destroy(request.abortError ?? abortErrorFor(signal.reason, 'WinHttpCloseHandle'));
@@ -31,12 +34,7 @@ export class ResponseBody extends Readable {
   }
 
   async #pull(): Promise<Buffer | null> {
-    const available = await this.#request.queryDataAvailable();
-    if (available === 0) {
-      this.#release();
-      return null;
-    }
-    const chunk = await this.#request.read(Math.min(available, MAX_CHUNK));
+    const chunk = await this.#source.next(MAX_CHUNK);
     if (chunk === null) this.#release();
     return chunk;
   }
@@ -54,16 +52,17 @@ export class Response implements ResponseHead {
   readonly httpVersion: string;
   readonly headers: IncomingHeaders;
   readonly rawHeaders: string[];
-  readonly body: ResponseBody;
-  /** URLs WinHTTP followed to get here, in order (empty without redirects). */
+  /** The body, decoded where decompress: true asked for it (a ResponseBody when nothing is decoded). */
+  readonly body: Readable;
+  /** The absolute URLs redirected to, in order (empty without redirects); `url` is the last. */
   readonly redirects: readonly string[];
   readonly #request: Request;
 
   /** @internal */
-  constructor(url: string, head: ResponseHead, request: Request, body: ResponseBody) {
+  constructor(url: string, redirects: readonly string[], head: ResponseHead, request: Request, body: Readable) {
     this.#request = request;
-    this.redirects = request.redirects;
-    this.url = request.redirects.at(-1) ?? url;
+    this.redirects = redirects;
+    this.url = url;
     this.status = head.status;
     this.statusText = head.statusText;
     this.httpVersion = head.httpVersion;
@@ -72,7 +71,7 @@ export class Response implements ResponseHead {
     this.body = body;
   }
 
-  /** Resolve, connect, TLS, wait and download times; `end` and `download` appear once the body was read. */
+  /** Resolve, connect, TLS, wait and download times of the last hop; `end` and `download` once the body was read. */
   get timings(): RequestTimings {
     return this.#request.timings();
   }

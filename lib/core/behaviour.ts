@@ -1,20 +1,12 @@
-// Per-request protocol behaviour: redirects, decompression, keep-alive, response limits and HTTP version, each
+// Per-request WinHTTP behaviour: keep-alive, response limits, HTTP version and the session's cookie jar, each
 // validated and turned into the WinHttpSetOption calls that implement it. Sessions give defaults; a request may
-// override any of them.
+// override all but cookies. Redirects and decoding are policy (lib/policy/), not WinHTTP options.
 import { invalidArg, outOfRange, WinHttpError } from '../errors';
 import type { NativeRequest } from '../native/types';
 import { ERROR_WINHTTP_INVALID_OPTION } from '../native/constants';
 import { callNative } from './native-call';
 
 export interface RequestBehaviour {
-  /** 'follow' (default): WinHTTP follows redirects; 'manual': the 3xx is returned; 'error': a 3xx rejects. */
-  redirect?: 'follow' | 'manual' | 'error';
-  /** Most redirects followed (default 10); one more fails with ERROR_WINHTTP_REDIRECT_FAILED. */
-  maxRedirects?: number;
-  /** Follow a redirect from https to http (default false: such a 3xx is returned instead). */
-  allowHttpsToHttpRedirect?: boolean;
-  /** Let WinHTTP decode gzip/deflate bodies (WINHTTP_OPTION_DECOMPRESSION, Windows 8.1+). Default false. */
-  decompress?: boolean;
   /** Reuse connections (default true). */
   keepAlive?: boolean;
   /** Largest response head accepted, bytes (ERROR_WINHTTP_HEADER_SIZE_OVERFLOW beyond). WinHTTP's default: 64 KiB. */
@@ -25,25 +17,30 @@ export interface RequestBehaviour {
   httpVersion?: '1.1' | '2' | '3';
 }
 
+export const BEHAVIOUR_KEYS = ['keepAlive', 'maxResponseHeaderSize', 'maxResponseDrainSize', 'httpVersion'] as const;
+
+/** What a session fixes for every request handle opened under it, besides the overridable behaviour. */
+export interface SessionBehaviour extends Required<RequestBehaviour> {
+  /** Let WinHTTP keep this session's cookie jar (default false: WINHTTP_DISABLE_COOKIES on every request). */
+  cookies: boolean;
+}
+
 const OPTION = {
   DISABLE_FEATURE: 63,
   REDIRECT_POLICY: 88,
-  MAX_HTTP_AUTOMATIC_REDIRECTS: 89,
   MAX_RESPONSE_HEADER_SIZE: 91,
   MAX_RESPONSE_DRAIN_SIZE: 92,
-  DECOMPRESSION: 118,
   ENABLE_HTTP_PROTOCOL: 133,
 } as const;
-const REDIRECT_POLICY = { NEVER: 0, DISALLOW_HTTPS_TO_HTTP: 1, ALWAYS: 2 } as const;
-const WINHTTP_DISABLE_KEEP_ALIVE = 0x2;
-const WINHTTP_DECOMPRESSION_FLAG_ALL = 0x3;
+const WINHTTP_OPTION_REDIRECT_POLICY_NEVER = 0;
+// WINHTTP_OPTION_DISABLE_FEATURE flags (Option Flags page): cookies 0x1, redirects 0x2, authentication 0x4,
+// keep-alive 0x8.
+const WINHTTP_DISABLE_COOKIES = 0x1;
+const WINHTTP_DISABLE_KEEP_ALIVE = 0x8;
 const PROTOCOL_FLAGS = { '1.1': 0, '2': 0x1, '3': 0x1 | 0x2 } as const;
 
-const DEFAULTS: Required<RequestBehaviour> = {
-  redirect: 'follow',
-  maxRedirects: 10,
-  allowHttpsToHttpRedirect: false,
-  decompress: false,
+const DEFAULTS: SessionBehaviour = {
+  cookies: false,
   keepAlive: true,
   maxResponseHeaderSize: 64 * 1024,
   maxResponseDrainSize: 1024 * 1024,
@@ -62,21 +59,9 @@ function checkBoolean(name: string, value: unknown): boolean {
 }
 
 /** Validates `overrides` and merges them over `base` (a session's behaviour, or the defaults). */
-export function resolveBehaviour(base: Readonly<Required<RequestBehaviour>> | undefined,
-  overrides: RequestBehaviour | undefined): Required<RequestBehaviour> {
-  const result = { ...(base ?? DEFAULTS) };
+export function resolveBehaviour(base: Readonly<SessionBehaviour>, overrides: RequestBehaviour | undefined): SessionBehaviour {
+  const result = { ...base };
   const o = overrides ?? {};
-  if (o.redirect !== undefined) {
-    if (!['follow', 'manual', 'error'].includes(o.redirect)) {
-      throw invalidArg('redirect', "must be 'follow', 'manual' or 'error'", 'ERR_INVALID_ARG_VALUE');
-    }
-    result.redirect = o.redirect;
-  }
-  if (o.maxRedirects !== undefined) result.maxRedirects = checkCount('maxRedirects', o.maxRedirects, 0, 100);
-  if (o.allowHttpsToHttpRedirect !== undefined) {
-    result.allowHttpsToHttpRedirect = checkBoolean('allowHttpsToHttpRedirect', o.allowHttpsToHttpRedirect);
-  }
-  if (o.decompress !== undefined) result.decompress = checkBoolean('decompress', o.decompress);
   if (o.keepAlive !== undefined) result.keepAlive = checkBoolean('keepAlive', o.keepAlive);
   if (o.maxResponseHeaderSize !== undefined) {
     result.maxResponseHeaderSize = checkCount('maxResponseHeaderSize', o.maxResponseHeaderSize, 1024, 0x7fffffff);
@@ -91,20 +76,23 @@ export function resolveBehaviour(base: Readonly<Required<RequestBehaviour>> | un
   return result;
 }
 
-export const DEFAULT_BEHAVIOUR: Readonly<Required<RequestBehaviour>> = Object.freeze({ ...DEFAULTS });
+/** Validates a session's `cookies` option over the defaults. */
+export function sessionBehaviour(cookies: unknown, overrides: RequestBehaviour): SessionBehaviour {
+  const result = resolveBehaviour(DEFAULTS, overrides);
+  if (cookies !== undefined) result.cookies = checkBoolean('cookies', cookies);
+  return result;
+}
 
-/** Sets the options on a freshly opened request handle. */
-export function applyBehaviour(native: NativeRequest, behaviour: Required<RequestBehaviour>): void {
+/**
+ * Sets the options on a freshly opened request handle. WinHTTP never follows a redirect itself (the policy layer,
+ * lib/policy/redirects.ts, decides each hop the same on every Windows), and decodes nothing.
+ */
+export function applyBehaviour(native: NativeRequest, behaviour: SessionBehaviour): void {
   const set = (option: number, value: number) => callNative(() => native.setOption(option, value));
-  if (behaviour.redirect === 'follow') {
-    set(OPTION.REDIRECT_POLICY, behaviour.allowHttpsToHttpRedirect ? REDIRECT_POLICY.ALWAYS : REDIRECT_POLICY.DISALLOW_HTTPS_TO_HTTP);
-    set(OPTION.MAX_HTTP_AUTOMATIC_REDIRECTS, behaviour.maxRedirects);
-  } else {
-    // REFERENCES.md #19: the policy, not a redirect limit, is the reliable way to stop following.
-    set(OPTION.REDIRECT_POLICY, REDIRECT_POLICY.NEVER);
-  }
-  if (behaviour.decompress) set(OPTION.DECOMPRESSION, WINHTTP_DECOMPRESSION_FLAG_ALL);
-  if (!behaviour.keepAlive) set(OPTION.DISABLE_FEATURE, WINHTTP_DISABLE_KEEP_ALIVE);
+  // REFERENCES.md #19: the policy, not a redirect limit, is the reliable way to stop following.
+  set(OPTION.REDIRECT_POLICY, WINHTTP_OPTION_REDIRECT_POLICY_NEVER);
+  const disabled = (behaviour.cookies ? 0 : WINHTTP_DISABLE_COOKIES) | (behaviour.keepAlive ? 0 : WINHTTP_DISABLE_KEEP_ALIVE);
+  if (disabled !== 0) set(OPTION.DISABLE_FEATURE, disabled);
   set(OPTION.MAX_RESPONSE_HEADER_SIZE, behaviour.maxResponseHeaderSize);
   set(OPTION.MAX_RESPONSE_DRAIN_SIZE, behaviour.maxResponseDrainSize);
   // Always set: the default differs between Windows versions (REFERENCES.md #15). A WinHTTP too old to know the

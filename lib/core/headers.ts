@@ -9,8 +9,18 @@ export type HeadersInput =
 
 export type HeaderPairs = Array<[string, string]>;
 
+// Lists this module built or checked: validated once, so passing one on (request() to Request.send()) costs nothing.
+const checked = new WeakSet<HeaderPairs>();
+
+function checkedPairs(pairs: HeaderPairs): HeaderPairs {
+  checked.add(pairs);
+  return pairs;
+}
+
+/** Names and values checked (HTTP tokens; printable ASCII values), in order, repeated names kept. */
 export function normalizeHeaders(input: HeadersInput | undefined): HeaderPairs {
-  if (input === undefined || input === null) return [];
+  if (Array.isArray(input) && checked.has(input as HeaderPairs)) return input as HeaderPairs;
+  if (input === undefined || input === null) return checkedPairs([]);
   if (typeof input !== 'object') throw invalidArg('headers', 'must be an object or an iterable of [name, value] pairs');
   const pairs: HeaderPairs = [];
   const add = (name: unknown, value: unknown) => {
@@ -22,14 +32,24 @@ export function normalizeHeaders(input: HeadersInput | undefined): HeaderPairs {
       if (!Array.isArray(entry) || entry.length !== 2) throw invalidArg('headers', 'entries must be [name, value] pairs', 'ERR_INVALID_ARG_VALUE');
       add(entry[0], entry[1]);
     }
-    return pairs;
+    return checkedPairs(pairs);
   }
   for (const [name, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (Array.isArray(value)) for (const item of value) add(name, item);
     else add(name, value);
   }
-  return pairs;
+  return checkedPairs(pairs);
+}
+
+/** `pairs` without the headers named (case-insensitive), still counted as checked. */
+export function withoutHeaders(pairs: HeaderPairs, names: readonly string[]): HeaderPairs {
+  return checkedPairs(pairs.filter(([name]) => !names.includes(name.toLowerCase())));
+}
+
+/** `pairs` with one more header, still counted as checked (the caller vouches for the name and value). */
+export function withHeader(pairs: HeaderPairs, name: string, value: string): HeaderPairs {
+  return checkedPairs([...pairs, [name, value]]);
 }
 
 export function findHeader(pairs: HeaderPairs, name: string): string | undefined {
@@ -88,7 +108,7 @@ export function requestHeadersFor(pairs: HeaderPairs, method: string, total: num
     throw invalidArg('headers.transfer-encoding', 'is not supported: give the body a known length (Content-Length)', 'ERR_INVALID_ARG_VALUE');
   }
   if (declared === undefined && (total > 0 || !BODYLESS_METHODS.includes(method))) {
-    return [...pairs, ['Content-Length', String(total)]];
+    return withHeader(pairs, 'Content-Length', String(total));
   }
   return pairs;
 }

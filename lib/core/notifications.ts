@@ -14,7 +14,6 @@ export const PROGRESS_STATUS = {
   responseReceived: STATUS.RESPONSE_RECEIVED,
   closingConnection: STATUS.CLOSING_CONNECTION,
   connectionClosed: STATUS.CONNECTION_CLOSED,
-  redirect: STATUS.REDIRECT,
   intermediateResponse: STATUS.INTERMEDIATE_RESPONSE,
 } as const;
 
@@ -26,8 +25,6 @@ export interface ProgressEvent {
   time: number;
   /** nameResolved, connectedToServer: the server's IP address. */
   address?: string;
-  /** redirect: the URL WinHTTP is redirected to. */
-  url?: string;
   /** requestSent, responseReceived: bytes. */
   bytes?: number;
   /** intermediateResponse: the 1xx status code. */
@@ -47,7 +44,6 @@ export function progressEvent(status: number, value: number | string | Buffer): 
   if (type === undefined) return undefined;
   const event: ProgressEvent = { type, time: performance.now() };
   if (type === 'nameResolved' || type === 'connectedToServer') event.address = String(value);
-  else if (type === 'redirect') event.url = String(value);
   else if (type === 'requestSent' || type === 'responseReceived') event.bytes = Number(value);
   else if (type === 'intermediateResponse') event.status = Number(value);
   return event;

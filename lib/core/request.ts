@@ -1,13 +1,14 @@
 // Request: one WinHTTP request handle and its asynchronous steps, each a promise that settles on the matching
 // completion notification: send() -> write()* -> receiveResponse() -> (queryDataAvailable() / read())* -> close().
 // One step is pending at a time and steps run in the order WinHTTP allows; a misuse rejects with
-// InvalidStateError before reaching WinHTTP. The body is checked against Content-Length here, because WinHTTP
-// does not always report a truncated body (WINE.md; REFERENCES.md #17).
+// InvalidStateError before reaching WinHTTP. WinHTTP steps only: it never follows a redirect (every 3xx is
+// returned) and hands over the body as sent; redirects, decoding and the Content-Length check are the policy
+// layer's (lib/policy/).
 import { EventEmitter } from 'node:events';
-import { InvalidStateError, RedirectError, ResponseTruncatedError, WinHttpError, apiFromAsyncResult, invalidArg, outOfRange } from '../errors';
+import { InvalidStateError, WinHttpError, apiFromAsyncResult, invalidArg, outOfRange } from '../errors';
+import { refuseUnknownOptions } from '../policy/options';
 import { getBinding } from '../native/binding';
 import {
-  ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
   ERROR_WINHTTP_RESEND_REQUEST,
   STATUS,
   WINHTTP_FLAG_ESCAPE_DISABLE,
@@ -15,20 +16,22 @@ import {
   WINHTTP_FLAG_SECURE,
   WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT,
   WINHTTP_QUERY_CUSTOM,
-  WINHTTP_QUERY_RAW_HEADERS_CRLF,
-  WINHTTP_QUERY_STATUS_CODE,
 } from '../native/constants';
 import type { NativeConnection, NativeRequest } from '../native/types';
 import { abortErrorFor } from './abort';
 import { toBytes } from './bytes';
 import { formatted } from './formatted';
-import { applyBehaviour, resolveBehaviour, type RequestBehaviour } from './behaviour';
-import { formatHeaderLines, normalizeHeaders, parseRawHeaders, requestHeadersFor, type HeadersInput, type IncomingHeaders } from './headers';
+import { applyBehaviour, BEHAVIOUR_KEYS, resolveBehaviour, type RequestBehaviour, type SessionBehaviour } from './behaviour';
+import { callSite, withCallerStack } from './call-site';
+import { formatHeaderLines, normalizeHeaders, requestHeadersFor, type HeadersInput } from './headers';
+import { readResponseHead, type ResponseHead } from './response-head';
 import { callNative, toPublicError } from './native-call';
 import { isProgressStatus, notificationMask, progressEvent, type ProgressEvent, type ProgressEventName } from './notifications';
 import { resolveTimeouts, type Timeouts } from './timeouts';
 import { buildTimings, type RequestTimings } from './timings';
 import { validateByteCount, validateSignal } from './validate';
+
+export type { ResponseHead } from './response-head';
 
 export interface OpenRequestOptions extends RequestBehaviour {
   /** Per-request timeouts; unset ones come from the session. */
@@ -45,15 +48,8 @@ export interface SendOptions {
   body?: Uint8Array;
 }
 
-export interface ResponseHead {
-  status: number;
-  statusText: string;
-  httpVersion: string;
-  /** Lower-case names; repeated headers joined with ", " except set-cookie, which is an array. */
-  headers: IncomingHeaders;
-  /** Names and values as received, alternating: [name, value, name, value, ...]. */
-  rawHeaders: string[];
-}
+const OPEN_KEYS = ['timeouts', 'signal', ...BEHAVIOUR_KEYS];
+const SEND_KEYS = ['headers', 'contentLength', 'body'];
 
 type Step = 'send' | 'write' | 'receive' | 'query' | 'read';
 type Phase = 'opened' | 'sending' | 'sent' | 'response' | 'ended';
@@ -68,20 +64,6 @@ interface Pending {
    */
   site: { stack?: string } | undefined;
 }
-
-// V8 records the frames now and formats them only if `stack` is read, i.e. only when the step fails.
-function callSite(): { stack?: string } {
-  const site = {};
-  Error.captureStackTrace(site, callSite);
-  return site;
-}
-
-function withCallerStack(error: Error, site: { stack?: string } | undefined): Error {
-  const frames = site?.stack?.split('\n').slice(1).join('\n');
-  if (frames) error.stack = `${error.name}: ${error.message}\n${frames}`;
-  return formatted(error);
-}
-
 
 const STEP_API: Record<Step, string> = {
   send: 'WinHttpSendRequest',
@@ -108,22 +90,16 @@ export interface Request {
 }
 
 /**
- * Emits WinHTTP's progress notifications as typed events ('resolvingName', 'connectedToServer', 'redirect', ...:
+ * Emits WinHTTP's progress notifications as typed events ('resolvingName', 'connectedToServer', ...:
  * see ProgressEventName) while someone listens; nothing crosses from the addon for events nobody listens to.
  */
 export class Request extends EventEmitter {
   readonly method: string;
   readonly path: string;
-  /** The request's absolute URL, where the opener knows it (request() does); redirects resolve against it. */
-  url: string | undefined;
   /** Settles when WinHTTP reports HANDLE_CLOSING for this request (its native state is then freed). */
   readonly handleClosed: Promise<void>;
-  /** URLs WinHTTP was redirected to, in order. */
-  readonly redirects: string[] = [];
   readonly #native: NativeRequest;
   readonly #secure: boolean;
-  readonly #redirectPolicy: Required<RequestBehaviour>['redirect'];
-  readonly #decompress: boolean;
   readonly #startedAt = Date.now();
   readonly #openedAt = performance.now();
   #endedAt: number | undefined;
@@ -136,20 +112,18 @@ export class Request extends EventEmitter {
   #phase: Phase = 'opened';
   #bodyRemaining = 0;
   #head: ResponseHead | undefined;
-  #expectedLength: number | undefined;
   #received = 0;
 
   /** @internal Use Connection.openRequest(). */
   constructor(connection: NativeConnection, method: string, path: string, secure: boolean,
-    sessionTimeouts: Readonly<Timeouts>, sessionBehaviour: Readonly<Required<RequestBehaviour>>,
+    sessionTimeouts: Readonly<Timeouts>, sessionBehaviour: Readonly<SessionBehaviour>,
     options: OpenRequestOptions, onClose: () => void) {
     super();
     if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
+    refuseUnknownOptions(options, OPEN_KEYS, 'options', true);
     const timeouts = resolveTimeouts(sessionTimeouts, options.timeouts);
     const behaviour = resolveBehaviour(sessionBehaviour, options);
     this.#secure = secure;
-    this.#redirectPolicy = behaviour.redirect;
-    this.#decompress = behaviour.decompress;
     this.#signal = validateSignal(options.signal);
     this.method = method;
     this.path = path;
@@ -181,7 +155,7 @@ export class Request extends EventEmitter {
     this.on('removeListener', () => this.#updateNotifications(this.eventNames()));
   }
 
-  /** Timings of the last hop, from WinHTTP's notifications; complete once the body was read to its end. */
+  /** Timings of this request, from WinHTTP's notifications; complete once the body was read to its end. */
   timings(): RequestTimings {
     const marks = this.#closed && this.#finalTimings !== undefined ? this.#finalTimings : this.#native.timings();
     return buildTimings(this.#startedAt, marks, this.#endedAt, this.#secure);
@@ -206,6 +180,7 @@ export class Request extends EventEmitter {
   /** WinHttpAddRequestHeaders + WinHttpSendRequest. Resolves when WinHTTP reports SENDREQUEST_COMPLETE. */
   async send(options: SendOptions = {}): Promise<void> {
     if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
+    refuseUnknownOptions(options, SEND_KEYS, 'options', true);
     this.#expectPhase('opened', 'send()');
     const pairs = normalizeHeaders(options.headers);
     const first = options.body === undefined ? undefined : asBytes(options.body, 'body');
@@ -247,16 +222,9 @@ export class Request extends EventEmitter {
       if (error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) this.#phase = 'opened';
       throw error;
     }
-    const head = this.#readHead();
-    if (this.#redirectPolicy === 'error' && head.status >= 300 && head.status < 400 && head.status !== 304) {
-      const location = head.headers.location;
-      this.close();
-      throw formatted(new RedirectError(head.status, typeof location === 'string' ? location : undefined));
-    }
+    const head = readResponseHead(this.#native);
     this.#head = head;
     this.#phase = 'response';
-    this.#expectedLength = this.#bodyLength(head);
-    this.#endIfComplete();
     return head;
   }
 
@@ -278,7 +246,7 @@ export class Request extends EventEmitter {
   async queryDataAvailable(): Promise<number> {
     if (this.#bodyDone()) return 0;
     this.#expectPhase('response', 'queryDataAvailable()');
-    const available = (await this.#bodyStep('query', () => this.#native.queryDataAvailable())) as number;
+    const available = (await this.#step('query', () => this.#native.queryDataAvailable())) as number;
     if (available === 0) this.#endOfBody();
     return available;
   }
@@ -290,13 +258,12 @@ export class Request extends EventEmitter {
     if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_READ_SIZE) {
       throw outOfRange('maxBytes', `>= 1 && <= ${MAX_READ_SIZE}`, maxBytes);
     }
-    const chunk = (await this.#bodyStep('read', () => this.#native.read(maxBytes))) as Buffer;
+    const chunk = (await this.#step('read', () => this.#native.read(maxBytes))) as Buffer;
     if (chunk.byteLength === 0) {
       this.#endOfBody();
       return null;
     }
     this.#received += chunk.byteLength;
-    this.#endIfComplete();
     return chunk;
   }
 
@@ -358,59 +325,19 @@ export class Request extends EventEmitter {
     });
   }
 
-  // A connection dropped before Content-Length bytes arrived is a truncated body, whatever WinHTTP called it.
-  async #bodyStep(step: Step, start: () => void): Promise<number | Buffer | string> {
-    try {
-      return await this.#step(step, start);
-    } catch (error) {
-      const expected = this.#expectedLength;
-      if (error instanceof WinHttpError && error.category === 'connection' && expected !== undefined && this.#received < expected) {
-        throw formatted(new ResponseTruncatedError(expected, this.#received, { cause: error }));
-      }
-      throw error;
-    }
-  }
-
   // The body ended, and no call is in the way: reading on answers "end" without asking WinHTTP again.
   #bodyDone(): boolean {
     return this.#phase === 'ended' && !this.#closed && this.#pending === null;
   }
 
-  // A body that announced its length ends with its last byte: no further WinHTTP round trip to learn it (one of
-  // about twenty crossings per small request; bench/README.md, finding 3).
-  #endIfComplete(): void {
-    if (this.#expectedLength !== undefined && this.#received >= this.#expectedLength) this.#endOfBody();
-  }
-
   #endOfBody(): void {
     this.#phase = 'ended';
     this.#endedAt = performance.now() - this.#openedAt;
-    const expected = this.#expectedLength;
-    if (expected !== undefined && this.#received < expected) throw formatted(new ResponseTruncatedError(expected, this.#received));
   }
 
-  #readHead(): ResponseHead {
-    const statusText = callNative(() => this.#native.queryHeaders(WINHTTP_QUERY_STATUS_CODE, null, 0))?.value ?? '';
-    const status = Number.parseInt(statusText, 10);
-    if (!(status >= 100 && status <= 999)) {
-      // Seen under Wine for a garbage status line; Windows reports 12152 from WinHttpReceiveResponse itself.
-      throw formatted(new WinHttpError(ERROR_WINHTTP_INVALID_SERVER_RESPONSE, 'WinHttpReceiveResponse', {
-        detail: `The response has no valid status code (WinHTTP reported ${JSON.stringify(statusText)})`,
-      }));
-    }
-    const raw = callNative(() => this.#native.queryHeaders(WINHTTP_QUERY_RAW_HEADERS_CRLF, null, 0))?.value ?? '';
-    return { status, ...parseRawHeaders(raw) };
-  }
-
-  // Content-Length, where the response has a body whose length it announces (RFC 9110 §8.6).
-  #bodyLength(head: ResponseHead): number | undefined {
-    if (this.method === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304) return 0;
-    if (head.headers['transfer-encoding'] !== undefined) return undefined;
-    // WinHTTP hands over decoded bytes, while Content-Length counts encoded ones.
-    if (this.#decompress) return undefined;
-    const value = head.headers['content-length'];
-    if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
-    return Number(value);
+  /** @internal The policy layer read the body to its end (it knows it from Content-Length): timings() gets `end`. */
+  markBodyEnd(): void {
+    if (this.#phase === 'response') this.#endOfBody();
   }
 
   // JS thread; called by the addon for each notification (native/request_wrap.cc).
@@ -421,12 +348,6 @@ export class Request extends EventEmitter {
     }
     if (isProgressStatus(status)) {
       const event = progressEvent(status, value)!;
-      if (event.type === 'redirect') {
-        // Resolved against the previous URL: WinHTTP may report a relative Location as it was sent.
-        const previous = this.redirects.at(-1) ?? this.url;
-        event.url = previous === undefined ? event.url! : new URL(event.url!, previous).href;
-        this.redirects.push(event.url);
-      }
       this.emit(event.type, event);
       return;
     }

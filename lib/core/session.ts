@@ -9,7 +9,8 @@ import {
   WINHTTP_ACCESS_TYPE_NO_PROXY,
 } from '../native/constants';
 import type { NativeSession } from '../native/types';
-import { DEFAULT_BEHAVIOUR, resolveBehaviour, type RequestBehaviour } from './behaviour';
+import { DEFAULT_POLICY, POLICY_KEYS, refuseUnknownOptions, resolvePolicy, type RequestPolicy, type RequestPolicyOptions } from '../policy/options';
+import { BEHAVIOUR_KEYS, sessionBehaviour, type RequestBehaviour, type SessionBehaviour } from './behaviour';
 import { Connection, type ConnectOptions } from './connection';
 import { WeakHandleSet } from './weak-handles';
 import { callNative } from './native-call';
@@ -26,8 +27,16 @@ export type ProxyOption =
   /** A named proxy, e.g. "http://127.0.0.1:3128", with an optional bypass list ("<local>;*.corp"). */
   | { server: string; bypass?: string };
 
-/** Session options; the RequestBehaviour fields are defaults that each request may override. */
-export interface SessionOptions extends RequestBehaviour {
+/**
+ * Session options; the RequestBehaviour fields are defaults that each request may override, the request policy
+ * fields (redirect, maxRedirects, allowHttpsToHttpRedirect, decompress) defaults for request().
+ */
+export interface SessionOptions extends RequestBehaviour, RequestPolicyOptions {
+  /**
+   * Keep cookies: WinHTTP's cookie jar for this session stores Set-Cookie and sends them back (default false:
+   * WINHTTP_DISABLE_COOKIES on every request, so no request sends a cookie another one received).
+   */
+  cookies?: boolean;
   userAgent?: string;
   proxy?: ProxyOption;
   timeouts?: Partial<Timeouts>;
@@ -36,6 +45,8 @@ export interface SessionOptions extends RequestBehaviour {
 }
 
 const WINHTTP_OPTION_MAX_CONNS_PER_SERVER = 73;
+const SESSION_KEYS = ['cookies', 'userAgent', 'proxy', 'timeouts', 'maxConnectionsPerServer', ...BEHAVIOUR_KEYS,
+  ...POLICY_KEYS];
 
 export const DEFAULT_USER_AGENT = 'winhttp (Node.js)';
 
@@ -52,17 +63,21 @@ function accessType(proxy: ProxyOption): [number, string | null, string | null] 
 
 export class Session {
   readonly timeouts: Readonly<Timeouts>;
-  readonly behaviour: Readonly<Required<RequestBehaviour>>;
+  readonly behaviour: Readonly<SessionBehaviour>;
+  /** The request policy request() applies by default (a request may override each field). */
+  readonly policy: Readonly<RequestPolicy>;
   readonly #native: NativeSession;
   readonly #connections = new WeakHandleSet<Connection>();
   #closed = false;
 
   constructor(options: SessionOptions = {}) {
     if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
+    refuseUnknownOptions(options, SESSION_KEYS);
     const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     if (typeof userAgent !== 'string' || /[\r\n\0]/.test(userAgent)) throw invalidArg('userAgent', 'must be a string without CR, LF or NUL');
     this.timeouts = Object.freeze(resolveTimeouts(DEFAULT_TIMEOUTS, options.timeouts));
-    this.behaviour = Object.freeze(resolveBehaviour(DEFAULT_BEHAVIOUR, options));
+    this.behaviour = Object.freeze(sessionBehaviour(options.cookies, options));
+    this.policy = Object.freeze(resolvePolicy(DEFAULT_POLICY, options));
     const maxConnections = options.maxConnectionsPerServer === undefined ? undefined
       : validateByteCount('maxConnectionsPerServer', options.maxConnectionsPerServer, 0x7fffffff);
     if (maxConnections === 0) throw outOfRange('maxConnectionsPerServer', '>= 1', 0);
@@ -83,6 +98,8 @@ export class Session {
   /** WinHttpConnect: a handle for one server; no network I/O happens until a request is sent. */
   connect(host: string, port?: number, options: ConnectOptions = {}): Connection {
     if (this.#closed) throw new InvalidStateError('The session is closed');
+    if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
+    refuseUnknownOptions(options, ['secure']);
     const secure = options.secure === true;
     const checkedHost = validateHost(host);
     const checkedPort = validatePort(port ?? (secure ? 443 : 80));

@@ -6,8 +6,12 @@ export { WinHttpError, apiFromAsyncResult, decodeSecureFailureFlags } from './wi
 export type { WinHttpErrorOptions } from './winhttp-error';
 export {
   AbortError,
+  ContentDecodingError,
   DeadlineError,
+  RedirectBodyError,
   RedirectError,
+  RedirectLoopError,
+  TooManyRedirectsError,
   InvalidStateError,
   ResponseTruncatedError,
   UnsupportedPlatformError,

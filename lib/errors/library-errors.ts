@@ -148,3 +148,82 @@ export class RedirectError extends Error {
     return hasBrand(this, RedirectError, REDIRECT_BRAND, value);
   }
 }
+
+const TOO_MANY_REDIRECTS_BRAND = Symbol.for('winhttp.TooManyRedirectsError');
+const REDIRECT_LOOP_BRAND = Symbol.for('winhttp.RedirectLoopError');
+const REDIRECT_BODY_BRAND = Symbol.for('winhttp.RedirectBodyError');
+const DECODING_BRAND = Symbol.for('winhttp.ContentDecodingError');
+
+/** One more redirect than `maxRedirects` allows. `redirects` lists the ones followed, then the refused target. */
+export class TooManyRedirectsError extends Error {
+  override readonly name = 'TooManyRedirectsError';
+  readonly code = 'ERR_WINHTTP_TOO_MANY_REDIRECTS';
+  readonly maxRedirects: number;
+  readonly redirects: readonly string[];
+
+  constructor(maxRedirects: number, redirects: readonly string[]) {
+    super(`More than ${maxRedirects} redirect${maxRedirects === 1 ? '' : 's'}: ${redirects.join(' -> ')}`);
+    setBrand(this, TOO_MANY_REDIRECTS_BRAND);
+    this.maxRedirects = maxRedirects;
+    this.redirects = redirects;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, TooManyRedirectsError, TOO_MANY_REDIRECTS_BRAND, value);
+  }
+}
+
+/** A redirect back to a URL already requested with the same method: `chain` is every URL, the repeated one last. */
+export class RedirectLoopError extends Error {
+  override readonly name = 'RedirectLoopError';
+  readonly code = 'ERR_WINHTTP_REDIRECT_LOOP';
+  readonly chain: readonly string[];
+
+  constructor(chain: readonly string[]) {
+    super(`Redirect loop: ${chain.join(' -> ')}`);
+    setBrand(this, REDIRECT_LOOP_BRAND);
+    this.chain = chain;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, RedirectLoopError, REDIRECT_LOOP_BRAND, value);
+  }
+}
+
+/** A 307/308 asks for the request body again, and it was a stream that cannot be sent twice. */
+export class RedirectBodyError extends Error {
+  override readonly name = 'RedirectBodyError';
+  readonly code = 'ERR_WINHTTP_REDIRECT_BODY_NOT_REPLAYABLE';
+  readonly status: number;
+  readonly location: string;
+
+  constructor(status: number, location: string) {
+    super(`The server answered ${status} with Location ${location}, which needs the request body sent again, but the ` +
+      "body was a stream and cannot be replayed: give it as bytes, or use redirect: 'manual' to get the 3xx");
+    setBrand(this, REDIRECT_BODY_BRAND);
+    this.status = status;
+    this.location = location;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, RedirectBodyError, REDIRECT_BODY_BRAND, value);
+  }
+}
+
+/** A response body that `decompress: true` could not decode: corrupt data, or a content-coding it does not know. */
+export class ContentDecodingError extends Error {
+  override readonly name = 'ContentDecodingError';
+  readonly code = 'ERR_WINHTTP_CONTENT_DECODING';
+  /** The Content-Encoding of the response, as received. */
+  readonly encoding: string;
+
+  constructor(encoding: string, message: string, options?: ErrorCauseOptions) {
+    super(message, options);
+    setBrand(this, DECODING_BRAND);
+    this.encoding = encoding;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(this, ContentDecodingError, DECODING_BRAND, value);
+  }
+}

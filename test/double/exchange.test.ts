@@ -63,17 +63,6 @@ it('gives getHeaderValues every value of a repeated header, by index', async () 
   session.close();
 });
 
-it('follows redirects, reporting each hop', async () => {
-  contractDouble().setScenario({
-    routes: { '/from': { redirects: [{ location: 'http://double.test/a' }, { status: 307, location: 'http://double.test/to' }], body: 'done' } },
-  });
-  const session = new Session({ proxy: 'none' });
-  const res = await request('http://double.test/from', { session });
-  expect(await res.text()).toBe('done');
-  expect((await finishedTrace('/from')).notifications.filter((status) => status === STATUS.REDIRECT)).toHaveLength(2);
-  session.close();
-});
-
 // The progress mask is set on the JS thread (Request keeps it in step with its listeners) and read by the status
 // callback on WinHTTP's threads, so a listener may change while a call is pending on a pool thread: ThreadSanitizer
 // checks that this is no data race, and the events of the call still pending follow the new listeners.

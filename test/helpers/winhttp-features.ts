@@ -9,6 +9,3 @@ export const windowsBuild: number = process.platform === 'win32' ? Number(os.rel
 
 /** WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL: Windows 10 1607 (build 14393) and later; Wine 8 accepts it (and ignores it). */
 export const hasEnableHttpProtocol: boolean = onWine || windowsBuild >= 14393;
-
-/** WINHTTP_OPTION_DECOMPRESSION: Windows 8.1 (build 9600) and later; Wine 8 refuses it with 12009. */
-export const hasDecompression: boolean = !onWine && windowsBuild >= 9600;

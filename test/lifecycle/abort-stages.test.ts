@@ -25,7 +25,7 @@ const PROMPT_MS = 300;
 /** How long to watch for anything that settles or fires after the abort. */
 const QUIET_MS = 250;
 const PROGRESS: ProgressEventName[] = ['resolvingName', 'nameResolved', 'connectingToServer', 'connectedToServer',
-  'sendingRequest', 'requestSent', 'receivingResponse', 'responseReceived', 'redirect', 'closingConnection',
+  'sendingRequest', 'requestSent', 'receivingResponse', 'responseReceived', 'closingConnection',
   'connectionClosed', 'intermediateResponse'];
 
 let server: FaultServer;

@@ -117,8 +117,8 @@ const aborted = (phase: 'head' | 'body'): Expected =>
   ({ kind: 'error', phase, name: 'AbortError', code: ['ABORT_ERR'], causeIsReason: true });
 const truncated = (received: [number, number]): Expected =>
   ({ kind: 'error', phase: 'body', name: 'ResponseTruncatedError', code: ['ERR_WINHTTP_BODY_TRUNCATED'], expected: BODY_LENGTH, received });
-const headError = (errno: number[], code: string[], category: string): Expected =>
-  ({ kind: 'error', phase: 'head', name: 'WinHttpError', errno, code, api: ['WinHttpReceiveResponse'], category: [category] });
+const headError = (errno: number[], code: string[], category: string, api = 'WinHttpReceiveResponse'): Expected =>
+  ({ kind: 'error', phase: 'head', name: 'WinHttpError', errno, code, api: [api], category: [category] });
 
 interface FaultSpec {
   /** The outcome without abort. */
@@ -174,8 +174,13 @@ export const FAULT_SPECS: Record<Fault, FaultSpec> = {
   'close-after-headers': { outcome: truncated([0, 0]), head: true, chunk: false },
   // An empty final response after the interim 100: 12152 as for any empty reply.
   'continue-then-fail': { outcome: headError([12152], ['ERROR_WINHTTP_INVALID_SERVER_RESPONSE'], 'protocol'), head: false, chunk: false },
-  'redirect-loop': { outcome: headError([12156], ['ERROR_WINHTTP_REDIRECT_FAILED'], 'protocol'), head: false, chunk: false },
-  'redirect-to-closed-port': { outcome: headError([12029], ['ERROR_WINHTTP_CANNOT_CONNECT'], 'connect'), head: false, chunk: false },
+  // Redirects are followed by the policy layer: past maxRedirects (10) it rejects, and each hop is a request of its
+  // own, so the closed port fails that hop's WinHttpSendRequest.
+  'redirect-loop': {
+    outcome: { kind: 'error', phase: 'head', name: 'TooManyRedirectsError', code: ['ERR_WINHTTP_TOO_MANY_REDIRECTS'] },
+    head: false, chunk: false,
+  },
+  'redirect-to-closed-port': { outcome: headError([12029], ['ERROR_WINHTTP_CANNOT_CONNECT'], 'connect', 'WinHttpSendRequest'), head: false, chunk: false },
 };
 
 /** The expected outcome of `fault` aborted at `point`. */

@@ -18,8 +18,8 @@
 //   never-answers            WinHttpError 'timeout' from WinHttpReceiveResponse (12002; Wine: 10060 WSAETIMEDOUT)
 //   close-after-headers      ResponseTruncatedError (expected 1000, received 0)
 //   continue-then-fail       12152 (an empty final response after "100 Continue")
-//   redirect-loop            12156 ERROR_WINHTTP_REDIRECT_FAILED from WinHttpReceiveResponse (after 10 hops)
-//   redirect-to-closed-port  12029 ERROR_WINHTTP_CANNOT_CONNECT from WinHttpReceiveResponse
+//   redirect-loop            TooManyRedirectsError (ERR_WINHTTP_TOO_MANY_REDIRECTS, after 10 hops)
+//   redirect-to-closed-port  12029 ERROR_WINHTTP_CANNOT_CONNECT from WinHttpSendRequest (the hop's own request)
 // Aborted right after the call: request() rejects with AbortError (cause: the abort reason). Aborted after the head
 // or in the first chunk: the body fails with AbortError, where a head or a chunk arrives at all; else as above.
 import { setTimeout as delay } from 'node:timers/promises';

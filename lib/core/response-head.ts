@@ -1,0 +1,35 @@
+// The response head as WinHttpQueryHeaders gives it: the status code, then the raw CRLF block, parsed once.
+import { WinHttpError } from '../errors';
+import {
+  ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
+  WINHTTP_QUERY_RAW_HEADERS_CRLF,
+  WINHTTP_QUERY_STATUS_CODE,
+} from '../native/constants';
+import type { NativeRequest } from '../native/types';
+import { formatted } from './formatted';
+import { parseRawHeaders, type IncomingHeaders } from './headers';
+import { callNative } from './native-call';
+
+export interface ResponseHead {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  /** Lower-case names; repeated headers joined with ", " except set-cookie, which is an array. */
+  headers: IncomingHeaders;
+  /** Names and values as received, alternating: [name, value, name, value, ...]. */
+  rawHeaders: string[];
+}
+
+/** Reads the head of a request whose WinHttpReceiveResponse has completed. */
+export function readResponseHead(native: NativeRequest): ResponseHead {
+  const statusText = callNative(() => native.queryHeaders(WINHTTP_QUERY_STATUS_CODE, null, 0))?.value ?? '';
+  const status = Number.parseInt(statusText, 10);
+  if (!(status >= 100 && status <= 999)) {
+    // Seen under Wine for a garbage status line; Windows reports 12152 from WinHttpReceiveResponse itself.
+    throw formatted(new WinHttpError(ERROR_WINHTTP_INVALID_SERVER_RESPONSE, 'WinHttpReceiveResponse', {
+      detail: `The response has no valid status code (WinHTTP reported ${JSON.stringify(statusText)})`,
+    }));
+  }
+  const raw = callNative(() => native.queryHeaders(WINHTTP_QUERY_RAW_HEADERS_CRLF, null, 0))?.value ?? '';
+  return { status, ...parseRawHeaders(raw) };
+}

@@ -1,0 +1,57 @@
+// The Content-Length check. WinHTTP does not always report a body cut short (Wine ends it cleanly; REFERENCES.md
+// #17), so the policy layer counts the bytes as they come from WinHTTP, before any decoding: Content-Length counts
+// the encoded bytes. A body that announced its length also ends with its last byte, without one more WinHTTP round
+// trip to learn it (one of about twenty crossings per small request; bench/README.md, finding 3).
+import { ResponseTruncatedError, WinHttpError } from '../errors';
+import { formatted } from '../core/formatted';
+import type { Request, ResponseHead } from '../core/request';
+
+/** Content-Length, where the response has a body whose length it announces (RFC 9110 §8.6); 0 for no body. */
+export function announcedLength(method: string, head: ResponseHead): number | undefined {
+  if (method === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304) return 0;
+  if (head.headers['transfer-encoding'] !== undefined) return undefined;
+  const value = head.headers['content-length'];
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** The raw body of a request whose head has arrived, read with one queryDataAvailable + read per chunk. */
+export class CheckedBody {
+  readonly #request: Request;
+  readonly #expected: number | undefined;
+  #received = 0;
+
+  constructor(request: Request, method: string, head: ResponseHead) {
+    this.#request = request;
+    this.#expected = announcedLength(method, head);
+  }
+
+  /** The next bytes (at most `maxBytes`), or null at the end. Rejects with ResponseTruncatedError when short. */
+  async next(maxBytes: number): Promise<Buffer | null> {
+    if (this.#expected !== undefined && this.#received >= this.#expected) {
+      this.#request.markBodyEnd();
+      return null;
+    }
+    try {
+      const available = await this.#request.queryDataAvailable();
+      const chunk = available === 0 ? null : await this.#request.read(Math.min(available, maxBytes));
+      if (chunk === null) {
+        this.#checkComplete(undefined);
+        return null;
+      }
+      this.#received += chunk.byteLength;
+      return chunk;
+    } catch (error) {
+      // A connection dropped before Content-Length bytes arrived is a truncated body, whatever WinHTTP called it.
+      if (error instanceof WinHttpError && error.category === 'connection') this.#checkComplete(error);
+      throw error;
+    }
+  }
+
+  #checkComplete(cause: Error | undefined): void {
+    const expected = this.#expected;
+    if (expected !== undefined && this.#received < expected) {
+      throw formatted(new ResponseTruncatedError(expected, this.#received, cause === undefined ? undefined : { cause }));
+    }
+  }
+}

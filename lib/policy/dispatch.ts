@@ -1,0 +1,156 @@
+// The policy layer's one entry: an HTTP exchange as request() (and later fetch() and an undici Dispatcher) means
+// it, made of WinHTTP requests from core/. Each hop is a new request handle (one connection handle per origin, from
+// the session; WinHTTP pools the sockets); redirects.ts decides every hop, body-length.ts checks the body's bytes
+// and decoding.ts decodes them.
+import type { Readable } from 'node:stream';
+import { invalidArg, WinHttpError } from '../errors';
+import { toBytes } from '../core/bytes';
+import type { Connection } from '../core/connection';
+import { findHeader, withHeader, type HeaderPairs } from '../core/headers';
+import { callNative } from '../core/native-call';
+import type { OpenRequestOptions, Request, ResponseHead } from '../core/request';
+import type { Session } from '../core/session';
+import { getBinding } from '../native/binding';
+import { ERROR_WINHTTP_RESEND_REQUEST } from '../native/constants';
+import type { PreparedBody } from '../body';
+import { ResponseBody } from '../response';
+import { announcedLength, CheckedBody } from './body-length';
+import { ACCEPT_ENCODING, codingsToUndo, decodedBody } from './decoding';
+import type { RequestPolicy } from './options';
+import { nextHop, type Hop } from './redirects';
+
+export interface DispatchOptions {
+  session: Session;
+  policy: RequestPolicy;
+  /** Options for each hop's openRequest() (timeouts, behaviour overrides, the abort signal). */
+  open: OpenRequestOptions;
+}
+
+export interface Dispatched {
+  /** The final URL. */
+  url: string;
+  /** The URLs redirected to, in order (the final one last). */
+  redirects: string[];
+  head: ResponseHead;
+  request: Request;
+  body: Readable;
+}
+
+const FIRST_WRITE = 64 * 1024;
+const WRITE_SIZE = 1024 * 1024;
+// WinHTTP asks for a resend after e.g. a proxy or server closed a kept-alive connection; more than this is a loop.
+const MAX_RESENDS = 3;
+// A 3xx body up to this size is read and dropped, so its connection can serve the next hop; a larger one is closed.
+const REDIRECT_DRAIN_LIMIT = 64 * 1024;
+
+/**
+ * Sends `first` and follows redirects as `options.policy` says. `current.request` is the hop under way (for the
+ * AbortError it was closed with). Resolves with the final response, whose body releases its handles when it ends
+ * or is destroyed; on failure every handle is closed already.
+ */
+export async function dispatch(first: Hop, options: DispatchOptions, current: { request?: Request },
+  onBodyDone: () => void): Promise<Dispatched> {
+  const { session, policy } = options;
+  const decode = policy.decompress && findHeader(first.headers, 'accept-encoding') === undefined;
+  const chain: Hop[] = [];
+  let connection: Connection | undefined;
+  try {
+    for (let hop = first; ;) {
+      chain.push(hop);
+      const target = callNative(() => getBinding().crackUrl(hop.url.href));
+      if (connection === undefined || connection.host !== target.host || connection.port !== target.port ||
+        connection.secure !== target.secure) {
+        connection?.close();
+        connection = session.connect(target.host, target.port, { secure: target.secure });
+      }
+      const req = connection.openRequest(hop.method, target.path === '' ? '/' : target.path, options.open);
+      current.request = req;
+      const headers = decode ? withHeader(hop.headers, 'Accept-Encoding', ACCEPT_ENCODING) : hop.headers;
+      const head = await exchange(req, headers, hop.body, hop.contentLength);
+      const next = nextHop(hop, head, policy, chain, session.behaviour.cookies);
+      if (next === undefined) {
+        const body = responseBody(req, hop.method, head, decode, connection, onBodyDone, options.open.signal);
+        return { url: hop.url.href, redirects: chain.slice(1).map((h) => h.url.href), head, request: req, body };
+      }
+      await drainAndClose(req, hop.method, head);
+      hop = next;
+    }
+  } catch (error) {
+    connection?.close();
+    throw error;
+  }
+}
+
+function responseBody(req: Request, method: string, head: ResponseHead, decode: boolean, connection: Connection,
+  onBodyDone: () => void, signal: AbortSignal | undefined): Readable {
+  const codings = decode && announcedLength(method, head) !== 0 ? codingsToUndo(head.headers) : [];
+  const release = () => {
+    onBodyDone();
+    connection.close();
+  };
+  const raw = new ResponseBody(new CheckedBody(req, method, head), req, release, signal);
+  if (codings.length === 0) return raw;
+  const encoding = head.headers['content-encoding'];
+  return decodedBody(raw, codings, Array.isArray(encoding) ? encoding.join(', ') : encoding!);
+}
+
+async function drainAndClose(req: Request, method: string, head: ResponseHead): Promise<void> {
+  const body = new CheckedBody(req, method, head);
+  try {
+    for (let drained = 0; drained <= REDIRECT_DRAIN_LIMIT;) {
+      const chunk = await body.next(REDIRECT_DRAIN_LIMIT);
+      if (chunk === null) break;
+      drained += chunk.byteLength;
+    }
+  } catch {
+    // The 3xx body is dropped anyway: a broken one costs only its connection (the next hop opens another). An
+    // abort meanwhile reaches the next hop, whose request opens on the aborted signal.
+  } finally {
+    req.close();
+  }
+}
+
+// Sends the request and its body, and waits for the response head, resending while WinHTTP asks for it and the
+// body can be sent again.
+async function exchange(req: Request, headers: HeaderPairs, body: PreparedBody | undefined,
+  contentLength: number | undefined): Promise<ResponseHead> {
+  for (let resends = 0; ; resends++) {
+    await sendBody(req, headers, body, contentLength);
+    try {
+      return await req.receiveResponse();
+    } catch (error) {
+      const replayable = body === undefined || body.kind === 'bytes';
+      if (!(error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) || !replayable ||
+        resends >= MAX_RESENDS) {
+        throw error;
+      }
+    }
+  }
+}
+
+async function sendBody(req: Request, headers: HeaderPairs, body: PreparedBody | undefined,
+  contentLength: number | undefined): Promise<void> {
+  if (body === undefined) {
+    await req.send({ headers, contentLength });
+    return;
+  }
+  if (body.kind === 'bytes') {
+    const bytes = body.bytes;
+    await req.send({ headers, contentLength: bytes.byteLength, body: bytes.subarray(0, FIRST_WRITE) });
+    for (let offset = FIRST_WRITE; offset < bytes.byteLength; offset += WRITE_SIZE) {
+      await req.write(bytes.subarray(offset, offset + WRITE_SIZE));
+    }
+    return;
+  }
+  await req.send({ headers, contentLength: body.length });
+  let written = 0;
+  for await (const chunk of body.chunks) {
+    const bytes = toBytes(chunk);
+    if (bytes === undefined) throw invalidArg('body chunk', 'must be a string, Buffer or TypedArray');
+    written += bytes.byteLength;
+    await req.write(bytes);
+  }
+  if (written !== body.length) {
+    throw invalidArg('body', `ended after ${written} of the ${body.length} bytes its length announced`, 'ERR_INVALID_ARG_VALUE');
+  }
+}

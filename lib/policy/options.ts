@@ -1,0 +1,123 @@
+// Option bags are checked once, here: an unknown key is refused with a TypeError that names it, so an option brought
+// from node:https, undici or fetch (rejectUnauthorized, agent, proxy on request(), ...) never looks accepted while it
+// does nothing. The ones people bring get a hint at what to use instead. Also the request policy (redirects,
+// decoding) that sessions default and request() applies, validated.
+import { invalidArg, outOfRange } from '../errors';
+
+export interface RequestPolicyOptions {
+  /** 'follow' (default): redirects are followed by request(); 'manual': the 3xx is returned; 'error': a 3xx rejects. */
+  redirect?: 'follow' | 'manual' | 'error';
+  /** Most redirects followed (default 10); one more rejects with TooManyRedirectsError. */
+  maxRedirects?: number;
+  /** Follow a redirect from https to http (default false: such a 3xx is returned instead). */
+  allowHttpsToHttpRedirect?: boolean;
+  /** Ask for gzip, deflate and br and decode the body as it streams (default false: the bytes as sent). */
+  decompress?: boolean;
+}
+
+export type RequestPolicy = Required<RequestPolicyOptions>;
+
+export const POLICY_KEYS = ['redirect', 'maxRedirects', 'allowHttpsToHttpRedirect', 'decompress'] as const;
+
+export const DEFAULT_POLICY: Readonly<RequestPolicy> = Object.freeze({
+  redirect: 'follow',
+  maxRedirects: 10,
+  allowHttpsToHttpRedirect: false,
+  decompress: false,
+});
+
+/** Validates `overrides` and merges them over `base` (a session's policy, or the defaults). */
+export function resolvePolicy(base: Readonly<RequestPolicy>, overrides: RequestPolicyOptions): RequestPolicy {
+  const result = { ...base };
+  if (overrides.redirect !== undefined) {
+    if (!['follow', 'manual', 'error'].includes(overrides.redirect)) {
+      throw invalidArg('redirect', "must be 'follow', 'manual' or 'error'", 'ERR_INVALID_ARG_VALUE');
+    }
+    result.redirect = overrides.redirect;
+  }
+  if (overrides.maxRedirects !== undefined) {
+    const value: unknown = overrides.maxRedirects;
+    if (typeof value !== 'number') throw invalidArg('maxRedirects', 'must be a number');
+    if (!Number.isInteger(value) || value < 0 || value > 100) throw outOfRange('maxRedirects', '>= 0 && <= 100', value);
+    result.maxRedirects = value;
+  }
+  for (const name of ['allowHttpsToHttpRedirect', 'decompress'] as const) {
+    const value: unknown = overrides[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw invalidArg(name, 'must be a boolean');
+    result[name] = value;
+  }
+  return result;
+}
+
+const TLS = 'not supported: certificates are checked against the Windows certificate store (client certificates and TLS settings come from Windows)';
+const LOW_LEVEL_REDIRECT = 'the low-level Request never follows redirects (it returns every 3xx): use request()';
+
+// Options from node:http(s), undici, node-fetch and fetch, and what to use instead.
+const HINTS: Record<string, string> = {
+  rejectUnauthorized: TLS,
+  ca: TLS,
+  cert: TLS,
+  key: TLS,
+  pfx: TLS,
+  passphrase: TLS,
+  ciphers: TLS,
+  servername: TLS,
+  checkServerIdentity: TLS,
+  minVersion: TLS,
+  maxVersion: TLS,
+  secureProtocol: TLS,
+  agent: 'not supported: connections are pooled by a Session; use { session: new Session({ ... }) }',
+  dispatcher: 'not supported: connections are pooled by a Session; use { session: new Session({ ... }) }',
+  proxy: 'set it on a session: { session: new Session({ proxy }) }',
+  userAgent: "set it on a session (new Session({ userAgent })) or send a 'User-Agent' header",
+  cookies: 'cookies are kept per session: { session: new Session({ cookies: true }) }',
+  credentials: 'not supported: cookies are kept only by new Session({ cookies: true }); send Authorization yourself',
+  maxConnectionsPerServer: 'set it on a session: new Session({ maxConnectionsPerServer })',
+  maxSockets: 'use new Session({ maxConnectionsPerServer })',
+  maxRedirections: 'use maxRedirects',
+  follow: "use maxRedirects (and redirect: 'follow' | 'manual' | 'error')",
+  compress: 'use decompress',
+  headersTimeout: 'use timeouts.receiveResponse on a Session, or timeout (every stage)',
+  bodyTimeout: 'use timeout (each body read) or deadline (the whole exchange)',
+  keepalive: 'use keepAlive',
+  hostname: 'give the URL as the first argument',
+  host: 'give the URL as the first argument',
+  port: 'give the URL as the first argument',
+  path: 'give the URL as the first argument',
+  protocol: 'give the URL as the first argument',
+  auth: 'not supported: send an Authorization header (credentials in the URL are refused)',
+  mode: 'not supported: request() is not a browser fetch',
+  cache: 'not supported: request() is not a browser fetch',
+  referrer: "not supported: send a 'Referer' header",
+  integrity: 'not supported: request() is not a browser fetch',
+};
+
+// The same keys given where they do not belong in the low-level API.
+const LOW_LEVEL_HINTS: Record<string, string> = {
+  redirect: LOW_LEVEL_REDIRECT,
+  maxRedirects: LOW_LEVEL_REDIRECT,
+  allowHttpsToHttpRedirect: LOW_LEVEL_REDIRECT,
+  decompress: 'the low-level Request returns the bytes as sent: use request() with decompress: true',
+  timeout: 'use timeouts: { resolve, connect, send, receive, receiveResponse }',
+  method: 'give the method to openRequest(method, path)',
+  headers: 'give headers to send({ headers })',
+  body: 'give the body to send({ body }) and write()',
+};
+
+/**
+ * Throws a TypeError (code ERR_INVALID_ARG_VALUE, `unknownOptions` listing them) for keys of `options` not in
+ * `known`. Keys whose value is undefined set nothing and pass.
+ */
+export function refuseUnknownOptions(options: object, known: readonly string[], where = 'options', lowLevel = false): void {
+  const unknown = Object.keys(options).filter((key) =>
+    !known.includes(key) && (options as Record<string, unknown>)[key] !== undefined);
+  if (unknown.length === 0) return;
+  const described = unknown.map((key) => {
+    const hint = (lowLevel ? LOW_LEVEL_HINTS[key] : undefined) ?? HINTS[key];
+    return hint === undefined ? `"${key}"` : `"${key}" (${hint})`;
+  });
+  const error = invalidArg(where, `has unknown option${unknown.length === 1 ? '' : 's'} ${described.join(', ')}`,
+    'ERR_INVALID_ARG_VALUE');
+  throw Object.assign(error, { unknownOptions: unknown });
+}
