@@ -1,4 +1,4 @@
-// The contract double's control object (native/double/double_control.h) as the tests see it, the notification numbers
+// The contract double's control object (test/double/native/double_control.h) as the tests see it, the notification numbers
 // of winhttp.h, and the end-of-test check every test runs: once everything is closed, no handle, task, native request
 // state or documented-rule violation may be left.
 import { liveNativeRequests } from '../../../lib';

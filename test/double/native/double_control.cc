@@ -1,7 +1,7 @@
 // The control object's functions: thin wrappers around World and Executor.
 #include "double_control.h"
 #include <memory>
-#include "../wide_string.h"
+#include "wide_string.h"  // native/, on the include path of the double build
 #include "double_world.h"
 #include "executor.h"
 #include "script_from_js.h"

@@ -3,7 +3,7 @@
 #include <cwctype>
 #include <set>
 #include <string>
-#include "../wide_string.h"
+#include "wide_string.h"  // native/, on the include path of the double build
 
 namespace contract_double {
 namespace {
