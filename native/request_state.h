@@ -30,6 +30,11 @@ class RequestState {
   // and the state outlives HANDLE_CLOSING.
   ByteBuffer readBuffer;
   ByteBuffer writeBuffer;
+  // WinHttpSendRequest's optional data, a buffer of its own: it "must remain available until the request handle is
+  // closed or the call to WinHttpReceiveResponse has completed" (WinHttpSendRequest reference), because WinHTTP
+  // sends it again after a 401/407 challenge, a redirect or a resend; writes happen meanwhile. JS thread only:
+  // filled by send(), freed at HEADERS_AVAILABLE or HANDLE_CLOSING.
+  ByteBuffer sendBuffer;
   // WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags, kept for the REQUEST_ERROR that follows (WinHTTP threads).
   std::atomic<DWORD> secureFailure{0};
   // Progress notifications JavaScript listens to (set on the JS thread, read by the callback).

@@ -98,6 +98,10 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
     // WinHTTP is done with the handle: its buffers are no longer needed, even while JavaScript holds the wrapper.
     state_->readBuffer.Free();
     state_->writeBuffer.Free();
+    state_->sendBuffer.Free();
+  } else if (event.status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) {
+    // WinHttpReceiveResponse has completed: WinHTTP no longer reads the optional data (WinHttpSendRequest reference).
+    state_->sendBuffer.Free();
   }
   // After close(), JavaScript has settled everything; only the end of the handle is still news.
   if (closed_ && event.status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) return;
@@ -207,7 +211,8 @@ Napi::Value RequestWrap::Timings(const Napi::CallbackInfo& info) {
   return times;
 }
 
-// send(totalLength, firstBytes?): WinHttpSendRequest with the body's total length and optionally its first bytes.
+// send(totalLength, firstBytes?): WinHttpSendRequest with the body's total length and optionally its first bytes,
+// copied into the state's send buffer, which stays put until the response head (WinHttpSendRequest reference).
 Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DWORD totalLength = DwordArg(info[0]);
@@ -215,10 +220,10 @@ Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
   StartCall(env);
   if (hasData) {
     Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
-    state_->writeBuffer.Assign(data.Data(), data.ByteLength());
+    state_->sendBuffer.Assign(data.Data(), data.ByteLength());
   }
-  LPVOID optional = hasData ? state_->writeBuffer.data() : WINHTTP_NO_REQUEST_DATA;
-  const DWORD optionalLength = hasData ? static_cast<DWORD>(state_->writeBuffer.size()) : 0;
+  LPVOID optional = hasData ? state_->sendBuffer.data() : WINHTTP_NO_REQUEST_DATA;
+  const DWORD optionalLength = hasData ? static_cast<DWORD>(state_->sendBuffer.size()) : 0;
   if (!WinHttpSendRequest(handle(), WINHTTP_NO_ADDITIONAL_HEADERS, 0, optional, optionalLength, totalLength,
                           reinterpret_cast<DWORD_PTR>(state_))) {
     FailCall(env, "WinHttpSendRequest");

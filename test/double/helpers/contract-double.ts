@@ -59,6 +59,7 @@ export interface TraceEntry {
   path: string;
   notifications: number[];
   errors: number[];
+  /** Every request body byte the double received: the optional data, then each write (again after a resend). */
   received: Buffer;
 }
 

@@ -31,7 +31,7 @@ struct Trace {
   std::wstring path;
   std::vector<DWORD> notifications;  // every status delivered, in order
   std::vector<DWORD> errors;         // REQUEST_ERROR's dwError values, in order
-  std::string received;              // request body bytes the "server" got (first 64 KiB)
+  std::string received;              // every request body byte the "server" got: optional data, then each write
 };
 
 class World {
