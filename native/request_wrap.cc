@@ -127,13 +127,15 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
                                               });
 }
 
-// addHeaders(lines): CRLF-separated header lines, validated by lib/.
+// addHeaders(lines): CRLF-separated header lines, validated by lib/, sent as given: repeated names and empty values
+// included, in order. WINHTTP_ADDREQ_FLAG_ADD alone adds each line (as .NET's WinHttpHandler adds its headers);
+// WINHTTP_ADDREQ_FLAG_REPLACE would replace a repeated name's earlier value, and remove the header for an empty
+// value (WinHttpAddRequestHeaders reference).
 Napi::Value RequestWrap::AddHeaders(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (closed_) ThrowUsage(env, "the request is closed");
   const std::wstring lines = WideArg(info[0]);
-  if (!WinHttpAddRequestHeaders(handle(), lines.c_str(), static_cast<DWORD>(lines.size()),
-                                WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE)) {
+  if (!WinHttpAddRequestHeaders(handle(), lines.c_str(), static_cast<DWORD>(lines.size()), WINHTTP_ADDREQ_FLAG_ADD)) {
     ThrowLastError(env, "WinHttpAddRequestHeaders");
   }
   return env.Undefined();

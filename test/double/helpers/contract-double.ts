@@ -59,6 +59,8 @@ export interface TraceEntry {
   path: string;
   notifications: number[];
   errors: number[];
+  /** The request's header lines ("Name: value") as last sent, in order. */
+  headerLines: string[];
   /** Every request body byte the double received: the optional data, then each write (again after a resend). */
   received: Buffer;
 }

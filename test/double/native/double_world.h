@@ -31,6 +31,7 @@ struct Trace {
   std::wstring path;
   std::vector<DWORD> notifications;  // every status delivered, in order
   std::vector<DWORD> errors;         // REQUEST_ERROR's dwError values, in order
+  std::vector<std::wstring> headerLines;  // the request's header lines as last sent ("Name: value"), in order
   std::string received;              // every request body byte the "server" got: optional data, then each write
 };
 

@@ -115,7 +115,11 @@ void Send(Handle& handle) {
     optional = request.op->buffer;
     optionalLength = request.op->length;
     headerBytes = static_cast<DWORD>(request.method.size() + request.path.size() + 12);
-    for (const auto& header : request.headers) headerBytes += static_cast<DWORD>(header.first.size() + header.second.size() + 4);
+    request.trace.headerLines.clear();
+    for (const auto& header : request.headers) {
+      headerBytes += static_cast<DWORD>(header.first.size() + header.second.size() + 4);
+      request.trace.headerLines.push_back(header.first + L": " + header.second);
+    }
   }
   Handle& connection = *handle.parent;
   bool fresh;
