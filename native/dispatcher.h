@@ -13,6 +13,7 @@ class Dispatcher final : public EventSink {
 
   // Any thread (the status callback).
   void Post(RequestState* state, const StatusEvent& event) override;
+  void PostFailure(RequestState* state, DWORD lostStatus) noexcept override;
   void Retain() override;
   void Release() override;
 
@@ -21,13 +22,12 @@ class Dispatcher final : public EventSink {
   void EndWork(Napi::Env env);
 
  private:
-  struct Queued {
-    RequestState* state;
-    StatusEvent event;
-  };
-  static void CallJs(Napi::Env env, Napi::Function, Dispatcher* self, Queued* queued);
-  static void OnFinalize(Napi::Env, void*, Dispatcher* self);
-  using Tsfn = Napi::TypedThreadSafeFunction<Dispatcher, Queued, &Dispatcher::CallJs>;
+  // C entry points (Node calls them): noexcept, no exception leaves them.
+  static void CallJs(Napi::Env env, Napi::Function, Dispatcher* self, QueuedEvent* queued) noexcept;
+  static void OnFinalize(Napi::Env, void*, Dispatcher* self) noexcept;
+  using Tsfn = Napi::TypedThreadSafeFunction<Dispatcher, QueuedEvent, &Dispatcher::CallJs>;
+  // Queues `queued`; false if the environment is gone or the queue refused it.
+  bool Enqueue(QueuedEvent* queued);
 
   Dispatcher() = default;
   ~Dispatcher() override = default;

@@ -40,6 +40,13 @@ class RequestState {
   // Progress notifications JavaScript listens to (set on the JS thread, read by the callback).
   std::atomic<DWORD> notifyMask{0};
   RequestTimeline timeline;
+  // Notifications the status callback could not copy or queue (out of memory), as kLost* bits, and the item that
+  // tells the JS thread about them: allocated with the state, so losing memory cannot lose the news. Any thread.
+  static constexpr uint32_t kLostNotification = 1;
+  static constexpr uint32_t kLostHandleClosing = 2;
+  std::atomic<uint32_t> lostNotifications{0};
+  std::atomic<bool> failureQueued{false};
+  QueuedEvent failureItem{this, StatusEvent()};
   // JS thread only: the wrapper to tell, or null once it has been finalized.
   StatusListener* listener = nullptr;
 

@@ -69,11 +69,13 @@ RequestWrap::~RequestWrap() {
   state_->Release();
 }
 
-void RequestWrap::StartCall(Napi::Env env) {
+void RequestWrap::StartCall(Napi::Env env, DWORD_PTR asyncApi, const char* api) {
   if (closed_) ThrowUsage(env, "the request is closed");
   if (pending_) ThrowUsage(env, "another asynchronous call is pending on this request");
+  if (failure_ != 0) ThrowWinHttpError(env, failure_, api);
   // State first: the callback may run inside the WinHTTP call that follows.
   pending_ = true;
+  pendingApi_ = asyncApi;
   Ref();
   dispatcher_->BeginWork(env);
 }
@@ -103,8 +105,8 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
     // WinHttpReceiveResponse has completed: WinHTTP no longer reads the optional data (WinHttpSendRequest reference).
     state_->sendBuffer.Free();
   }
-  // After close(), JavaScript has settled everything; only the end of the handle is still news.
-  if (closed_ && event.status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) return;
+  // After close() or a failure, JavaScript has settled everything; only the end of the handle is still news.
+  if ((closed_ || failure_ != 0) && event.status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) return;
   Napi::Value onStatus = onStatus_.Value();
   if (onStatus.IsEmpty() || !onStatus.IsFunction()) return;
 
@@ -125,6 +127,26 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
                                                   Napi::Number::New(env, event.error),
                                                   Napi::Number::New(env, event.secureFailure),
                                               });
+}
+
+// A notification was lost (the status callback or CallJs ran out of memory): the pending call ends as if WinHTTP had
+// sent REQUEST_ERROR with `error` for it, and later notifications but HANDLE_CLOSING are dropped. JS thread.
+void RequestWrap::OnFailure(DWORD error, bool handleClosed) {
+  if (failure_ == 0 && !closed_) {
+    if (pending_) {
+      StatusEvent failed;
+      failed.status = WINHTTP_CALLBACK_STATUS_REQUEST_ERROR;
+      failed.asyncApi = pendingApi_;
+      failed.error = error;
+      OnStatus(failed);
+    }
+    failure_ = error;
+  }
+  if (handleClosed) {
+    StatusEvent closing;
+    closing.status = WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING;
+    OnStatus(closing);
+  }
 }
 
 // addHeaders(lines): CRLF-separated header lines, validated by lib/, sent as given: repeated names and empty values
@@ -219,7 +241,7 @@ Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DWORD totalLength = DwordArg(info[0]);
   const bool hasData = info.Length() > 1 && info[1].IsTypedArray();
-  StartCall(env);
+  StartCall(env, API_SEND_REQUEST, "WinHttpSendRequest");
   if (hasData) {
     Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
     state_->sendBuffer.Assign(data.Data(), data.ByteLength());
@@ -237,7 +259,7 @@ Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
 Napi::Value RequestWrap::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
-  StartCall(env);
+  StartCall(env, API_WRITE_DATA, "WinHttpWriteData");
   state_->writeBuffer.Assign(data.Data(), data.ByteLength());
   if (!WinHttpWriteData(handle(), state_->writeBuffer.data(), static_cast<DWORD>(state_->writeBuffer.size()),
                         nullptr)) {
@@ -248,14 +270,14 @@ Napi::Value RequestWrap::Write(const Napi::CallbackInfo& info) {
 
 Napi::Value RequestWrap::ReceiveResponse(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  StartCall(env);
+  StartCall(env, API_RECEIVE_RESPONSE, "WinHttpReceiveResponse");
   if (!WinHttpReceiveResponse(handle(), nullptr)) FailCall(env, "WinHttpReceiveResponse");
   return env.Undefined();
 }
 
 Napi::Value RequestWrap::QueryDataAvailable(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  StartCall(env);
+  StartCall(env, API_QUERY_DATA_AVAILABLE, "WinHttpQueryDataAvailable");
   if (!WinHttpQueryDataAvailable(handle(), nullptr)) FailCall(env, "WinHttpQueryDataAvailable");
   return env.Undefined();
 }
@@ -264,7 +286,7 @@ Napi::Value RequestWrap::QueryDataAvailable(const Napi::CallbackInfo& info) {
 Napi::Value RequestWrap::Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DWORD size = DwordArg(info[0]);
-  StartCall(env);
+  StartCall(env, API_READ_DATA, "WinHttpReadData");
   uint8_t* buffer = state_->readBuffer.Reserve(size);
   if (!WinHttpReadData(handle(), buffer, size, nullptr)) FailCall(env, "WinHttpReadData");
   return env.Undefined();

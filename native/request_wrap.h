@@ -18,6 +18,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   ~RequestWrap() override;
 
   void OnStatus(const StatusEvent& event) override;
+  void OnFailure(DWORD error, bool handleClosed) override;
 
  private:
   // Synchronous.
@@ -36,7 +37,8 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value Read(const Napi::CallbackInfo& info);
 
   HINTERNET handle() const { return state_->handle; }
-  void StartCall(Napi::Env env);
+  // `asyncApi` is the call's API_* number (WINHTTP_ASYNC_RESULT.dwResult), `api` its function name.
+  void StartCall(Napi::Env env, DWORD_PTR asyncApi, const char* api);
   void FinishCall();
   void FailCall(Napi::Env env, const char* api);
 
@@ -44,5 +46,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Dispatcher* dispatcher_;
   Napi::FunctionReference onStatus_;  // weak: kept alive by the wrapper object's own property
   bool pending_ = false;
+  DWORD_PTR pendingApi_ = 0;  // API_* of the pending call
   bool closed_ = false;
+  DWORD failure_ = 0;  // set by OnFailure: the request failed without WinHTTP knowing, every later call fails too
 };

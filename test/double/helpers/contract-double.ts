@@ -38,6 +38,11 @@ export interface Script {
   routes?: Record<string, ResponseScript>;
   fallback?: ResponseScript;
   failCalls?: { api: string; error: number; skip?: number; times?: number; option?: number }[];
+  /**
+   * The addon's own code throws std::bad_alloc `times` times (default 1, -1: always) for notification `status`: while
+   * the status callback copies and queues it, or while the JS thread hands it to JavaScript.
+   */
+  throwBadAlloc?: { at: 'status-callback' | 'call-js'; status: number; times?: number }[];
 }
 
 export interface DoubleStats {

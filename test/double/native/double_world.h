@@ -46,6 +46,9 @@ class World {
   // True (and the error to report) if the script fails this call of `api` (option: -1 unless Set/QueryOption).
   bool TakeCallFault(const char* api, int64_t option, DWORD* error);
 
+  // True if the script makes the addon throw std::bad_alloc at `point` for this notification (counts it).
+  bool TakeAllocationFault(const char* point, DWORD status);
+
   // The caller broke a documented rule; `what` says which.
   void Violation(std::string what);
   std::vector<std::string> violations();
@@ -65,6 +68,7 @@ class World {
   std::mutex mutex_;
   std::shared_ptr<const Script> script_;
   std::vector<int> faultCalls_;  // calls matched so far, per script_->callFaults entry
+  std::vector<int> allocationFaultsThrown_;  // per script_->allocationFaults entry
   std::vector<std::string> violations_;
   std::deque<Trace> traces_;
   std::atomic<uint64_t> requestSerial_{0};

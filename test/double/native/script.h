@@ -68,6 +68,15 @@ struct CallFault {
   int64_t option = -1;
 };
 
+// A std::bad_alloc the addon's own code throws at a test point (native/platform/injected_fault.h): where
+// ("status-callback": while OnWinHttpStatus copies and queues a notification; "call-js": while the JS thread hands
+// one to JavaScript), for which WINHTTP_CALLBACK_STATUS_*, and how many times (-1: always).
+struct AllocationFault {
+  std::string at;
+  DWORD status;
+  int times = 1;
+};
+
 struct Script {
   uint64_t seed = 1;
   Choice completion = Choice::kFirst;  // kFirst: a pool thread; kSecond: synchronously, inside the call
@@ -79,6 +88,7 @@ struct Script {
   std::map<std::wstring, Response> routes;  // by request path ("/a?b"), then by path without the query
   Response fallback;                        // for every other path
   std::vector<CallFault> callFaults;
+  std::vector<AllocationFault> allocationFaults;
 
   const Response& ResponseFor(const std::wstring& path) const {
     auto found = routes.find(path);

@@ -180,11 +180,24 @@ CallFault CallFaultFrom(const Napi::Value& value, const std::string& where) {
   return fault;
 }
 
+AllocationFault AllocationFaultFrom(const Napi::Value& value, const std::string& where) {
+  Napi::Object object = ObjectAt(value, where);
+  OnlyKeys(object, where, {"at", "status", "times"});
+  const Napi::Value at = object.Get("at");
+  const std::string point = at.IsString() ? at.As<Napi::String>().Utf8Value() : std::string();
+  if (point != "status-callback" && point != "call-js") {
+    Reject(object.Env(), where + ".at", "must be \"status-callback\" or \"call-js\"");
+  }
+  AllocationFault fault{point, static_cast<DWORD>(NumberAt(object.Get("status"), where + ".status"))};
+  if (object.Has("times")) fault.times = static_cast<int>(NumberAt(object.Get("times"), where + ".times"));
+  return fault;
+}
+
 }  // namespace
 
 Script ScriptFromJs(const Napi::Object& object) {
   OnlyKeys(object, "script", {"seed", "completion", "cancel", "closing", "delayMs", "trace", "routes", "fallback",
-                              "failCalls"});
+                              "failCalls", "throwBadAlloc"});
   Script script;
   if (object.Has("seed")) script.seed = static_cast<uint64_t>(NumberAt(object.Get("seed"), "seed"));
   if (object.Has("completion")) script.completion = ChoiceAt(object.Get("completion"), "completion", "pool", "sync");
@@ -214,6 +227,13 @@ Script ScriptFromJs(const Napi::Object& object) {
     Napi::Array faults = ArrayAt(object.Get("failCalls"), "failCalls");
     for (uint32_t i = 0; i < faults.Length(); ++i) {
       script.callFaults.push_back(CallFaultFrom(faults.Get(i), "failCalls[" + std::to_string(i) + "]"));
+    }
+  }
+  if (object.Has("throwBadAlloc")) {
+    Napi::Array faults = ArrayAt(object.Get("throwBadAlloc"), "throwBadAlloc");
+    for (uint32_t i = 0; i < faults.Length(); ++i) {
+      script.allocationFaults.push_back(
+          AllocationFaultFrom(faults.Get(i), "throwBadAlloc[" + std::to_string(i) + "]"));
     }
   }
   return script;
