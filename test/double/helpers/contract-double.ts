@@ -15,6 +15,8 @@ export interface ResponseScript {
   headers?: [string, string][];
   body?: string | (string | Uint8Array)[];
   readLimit?: number;
+  /** The first N WinHttpQueryHeaders answers of ERROR_INSUFFICIENT_BUFFER each lengthen the first header afterwards. */
+  growOnShortBuffer?: number;
   redirects?: { status?: number; location: string }[];
   interim?: number[];
   secureFailure?: number;

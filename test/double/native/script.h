@@ -44,6 +44,9 @@ struct Response {
   std::vector<std::pair<std::wstring, std::wstring>> headers;
   std::vector<std::string> body;            // chunks: each DATA_AVAILABLE reports at most the rest of one chunk
   DWORD readLimit = 0;                      // most bytes one READ_COMPLETE returns (0: no limit)
+  // The first this many WinHttpQueryHeaders text answers of ERROR_INSUFFICIENT_BUFFER each lengthen the first header
+  // by 100 characters afterwards, so the buffer sized from the answer is too small again at the next call.
+  int growOnShortBuffer = 0;
   std::vector<Redirect> redirects;
   std::vector<int> interim;                 // 1xx statuses, each an INTERMEDIATE_RESPONSE
   DWORD secureFailure = 0;                  // SECURE_FAILURE flags, then 12175 for the send

@@ -88,7 +88,7 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
   Napi::Object object = ObjectAt(value, where);
   OnlyKeys(object, where, {"status", "statusText", "version", "headers", "body", "readLimit", "redirects", "interim",
                            "secureFailure", "clientCertNeeded", "resends", "neverAnswers", "keepAlive", "address",
-                           "faults", "stalls"});
+                           "faults", "stalls", "growOnShortBuffer"});
   Response response;
   if (object.Has("status")) response.status = static_cast<int>(NumberAt(object.Get("status"), where + ".status"));
   if (object.Has("statusText")) response.statusText = WideAt(object.Get("statusText"), where + ".statusText");
@@ -117,6 +117,9 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
     size_t total = 0;
     for (const std::string& chunk : response.body) total += chunk.size();
     if (total > 0) response.headers.emplace_back(L"Content-Length", std::to_wstring(total));
+  }
+  if (object.Has("growOnShortBuffer")) {
+    response.growOnShortBuffer = static_cast<int>(NumberAt(object.Get("growOnShortBuffer"), where + ".growOnShortBuffer"));
   }
   if (object.Has("readLimit")) response.readLimit = static_cast<DWORD>(NumberAt(object.Get("readLimit"), where + ".readLimit"));
   if (object.Has("redirects")) {
