@@ -43,8 +43,10 @@ describe('npm pack', () => {
   test('ships exactly the library, the native sources, the build files, the prebuild and the install hook', () => {
     const expected = [
       ...compiledLibrary(),
-      // The addon's sources (both builds list every native/*.cc: build-files.test.ts) and the per-toolchain pair.
+      // The addon's sources (both builds list every native/*.cc: build-files.test.ts) and native/platform/: the
+      // mingw-w64 delay-load hook, the one WinHTTP include, and the fault points (empty in the Windows builds).
       ...filesUnder('native').filter((file) => /^native\/[^/]+\.(cc|h)$/.test(file)),
+      'native/platform/injected_fault.h',
       'native/platform/mingw_delay_load_hook.cc',
       'native/platform/winhttp_api.h',
       'prebuilds/win32-x64/winhttp.napi.node',
