@@ -113,7 +113,12 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
     }
   } else if (event.status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) {
     // WinHttpReceiveResponse has completed: WinHTTP no longer reads the optional data (WinHttpSendRequest reference).
+    sendBufferHeld_ = false;
     state_->sendBuffer.Free();
+  } else if (event.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR &&
+             (event.asyncApi == API_SEND_REQUEST || event.asyncApi == API_RECEIVE_RESPONSE)) {
+    // The send failed, or the receive ended with an error (12032 asks for the request again): send() may refill it.
+    sendBufferHeld_ = false;
   }
   // After close() or a failure, JavaScript has settled everything; only the end of the handle is still news.
   if ((closed_ || failure_ != 0) && event.status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) return;
@@ -257,15 +262,18 @@ Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
   const bool hasData = info.Length() > 1 && !info[1].IsUndefined();
   if (hasData && !IsUint8Array(info[1])) ThrowUsage(env, "send(totalLength, firstBytes): firstBytes must be a Uint8Array");
   CheckCallAllowed(env, "WinHttpSendRequest");
+  if (sendBufferHeld_) ThrowUsage(env, "send(): the request was sent and its response has not been received");
   if (hasData) {
     Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
     state_->sendBuffer.Assign(data.Data(), data.ByteLength());
   }
   StartCall(env, API_SEND_REQUEST, "WinHttpSendRequest");
+  sendBufferHeld_ = true;
   LPVOID optional = hasData ? state_->sendBuffer.data() : WINHTTP_NO_REQUEST_DATA;
   const DWORD optionalLength = hasData ? static_cast<DWORD>(state_->sendBuffer.size()) : 0;
   if (!WinHttpSendRequest(handle(), WINHTTP_NO_ADDITIONAL_HEADERS, 0, optional, optionalLength, totalLength,
                           reinterpret_cast<DWORD_PTR>(state_))) {
+    sendBufferHeld_ = false;
     FailCall(env, "WinHttpSendRequest");
   }
   return env.Undefined();

@@ -52,5 +52,8 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   DWORD_PTR pendingApi_ = 0;  // API_* of the pending call
   bool closed_ = false;
   bool awaitingClose_ = false;  // close() called, HANDLE_CLOSING not yet seen: the event loop is kept alive
+  // WinHttpSendRequest was given the send buffer and WinHttpReceiveResponse has not completed: WinHTTP may still
+  // read it, so another send() must not overwrite it.
+  bool sendBufferHeld_ = false;
   DWORD failure_ = 0;  // set by OnFailure: the request failed without WinHTTP knowing, every later call fails too
 };

@@ -5,7 +5,8 @@
 // WinHttpReceiveResponse: changed bytes are a violation, a freed buffer an AddressSanitizer report. Every body byte
 // the double received (optional data, then each write) must equal what was sent.
 import { Session, request } from '../../lib';
-import { contractDouble, finishedTrace, useContractDouble, type Completion } from './helpers/contract-double';
+import { STATUS, contractDouble, finishedTrace, useContractDouble, type Completion } from './helpers/contract-double';
+import { NativeExchange } from './helpers/native-exchange';
 
 useContractDouble();
 
@@ -50,4 +51,17 @@ describe.each(['pool', 'sync', 'random'] as Completion[])('completions %s', (com
     const received = (await finishedTrace('/again')).received;
     expect(received.equals(Buffer.concat([body, body]))).toBe(true);
   });
+});
+
+it('refuses a second send() before the response head, which would overwrite the optional data', async () => {
+  contractDouble().setScenario({ routes: { '/twice': { body: 'ok' } } });
+  const exchange = new NativeExchange('/twice');
+  const first = pattern(1000, 3);
+  expect((await exchange.call((r) => r.send(first.length, first))).status).toBe(STATUS.SENDREQUEST_COMPLETE);
+  // (Thrown by the addon: a TypeError of the main realm, so matched by message.)
+  expect(() => exchange.request.send(5000, pattern(5000, 4)))
+    .toThrow('send(): the request was sent and its response has not been received');
+  expect((await exchange.call((r) => r.receiveResponse())).status).toBe(STATUS.HEADERS_AVAILABLE);
+  await exchange.close();
+  expect((await finishedTrace('/twice')).received.equals(first)).toBe(true);
 });
