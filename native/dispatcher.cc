@@ -44,12 +44,13 @@ void Dispatcher::Release() {
   if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
 }
 
-void Dispatcher::BeginWork(Napi::Env env) {
-  if (pendingCalls_++ == 0 && open_) tsfn_.Ref(env);
+// The C functions, not Tsfn::Ref/Unref, which throw on a failed status: these fail only for invalid arguments.
+void Dispatcher::BeginWork(Napi::Env env) noexcept {
+  if (pendingCalls_++ == 0 && open_) napi_ref_threadsafe_function(env, tsfn_);
 }
 
-void Dispatcher::EndWork(Napi::Env env) {
-  if (--pendingCalls_ == 0 && open_) tsfn_.Unref(env);
+void Dispatcher::EndWork(Napi::Env env) noexcept {
+  if (--pendingCalls_ == 0 && open_) napi_unref_threadsafe_function(env, tsfn_);
 }
 
 namespace {

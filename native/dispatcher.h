@@ -17,9 +17,10 @@ class Dispatcher final : public EventSink {
   void Retain() override;
   void Release() override;
 
-  // JS thread: one BeginWork per asynchronous call started, one EndWork when it ends or is abandoned.
-  void BeginWork(Napi::Env env);
-  void EndWork(Napi::Env env);
+  // JS thread: one BeginWork per asynchronous call started (or close awaiting HANDLE_CLOSING), one EndWork when it
+  // ends or is abandoned. noexcept: EndWork also runs in the request's finalizer.
+  void BeginWork(Napi::Env env) noexcept;
+  void EndWork(Napi::Env env) noexcept;
 
  private:
   // C entry points (Node calls them): noexcept, no exception leaves them.
