@@ -129,8 +129,7 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
   if (event.status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE) {
     value = Napi::Buffer<uint8_t>::Copy(env, state_->readBuffer.data(), event.value);
   } else if (event.status == WINHTTP_CALLBACK_STATUS_NAME_RESOLVED ||
-             event.status == WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER ||
-             event.status == WINHTTP_CALLBACK_STATUS_REDIRECT) {
+             event.status == WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER) {
     value = Napi::String::New(env, event.text);
   } else {
     value = Napi::Number::New(env, event.value);

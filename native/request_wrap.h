@@ -2,7 +2,7 @@
 // completion arrives later as a status event passed to the onStatus function given to the constructor:
 //   onStatus(status, value, asyncApi, error, secureFailure)
 // where value is the byte count, for READ_COMPLETE a Buffer holding a copy of the bytes read, and for
-// NAME_RESOLVED, CONNECTED_TO_SERVER and REDIRECT a string (address or URL).
+// NAME_RESOLVED and CONNECTED_TO_SERVER a string (the address).
 // At most one asynchronous call is pending at a time (a second one throws); while one is, the wrapper (and through
 // it onStatus) is held strongly and the event loop is kept alive. JS thread only.
 #pragma once

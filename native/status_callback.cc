@@ -25,12 +25,10 @@ DWORD CopyDword(LPVOID info) { return info != nullptr ? *static_cast<const DWORD
 // Fills `event` for a progress notification. Returns false when JavaScript does not want it.
 bool DescribeProgress(RequestState* state, DWORD status, LPVOID info, DWORD length, StatusEvent& event) {
   state->timeline.Record(status);
-  // Redirects are always reported: the response lists the hops it followed.
-  if (status != WINHTTP_CALLBACK_STATUS_REDIRECT && (state->notifyMask.load() & status) == 0) return false;
+  if ((state->notifyMask.load() & status) == 0) return false;
   switch (status) {
     case WINHTTP_CALLBACK_STATUS_NAME_RESOLVED:
     case WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER:
-    case WINHTTP_CALLBACK_STATUS_REDIRECT:
       event.text = CopyWide(info, length);
       break;
     case WINHTTP_CALLBACK_STATUS_REQUEST_SENT:

@@ -10,7 +10,7 @@ struct StatusEvent {
   DWORD_PTR asyncApi = 0;    // WINHTTP_ASYNC_RESULT.dwResult (API_*), for REQUEST_ERROR
   DWORD error = 0;           // WINHTTP_ASYNC_RESULT.dwError, for REQUEST_ERROR
   DWORD secureFailure = 0;   // WINHTTP_CALLBACK_STATUS_FLAG_* from an earlier SECURE_FAILURE, for REQUEST_ERROR
-  std::u16string text;       // the address (NAME_RESOLVED, CONNECTED_TO_SERVER) or URL (REDIRECT)
+  std::u16string text;       // the address (NAME_RESOLVED, CONNECTED_TO_SERVER)
 };
 
 // Progress notifications: recorded in the request's timeline, and passed to JavaScript only when it listens.
@@ -20,7 +20,7 @@ constexpr DWORD kProgressNotifications =
     WINHTTP_CALLBACK_STATUS_SENDING_REQUEST | WINHTTP_CALLBACK_STATUS_REQUEST_SENT |
     WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE | WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED |
     WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION | WINHTTP_CALLBACK_STATUS_CONNECTION_CLOSED |
-    WINHTTP_CALLBACK_STATUS_REDIRECT | WINHTTP_CALLBACK_STATUS_INTERMEDIATE_RESPONSE;
+    WINHTTP_CALLBACK_STATUS_INTERMEDIATE_RESPONSE;
 
 // True for the notifications that end an asynchronous call (send, write, receive, query, read).
 inline bool EndsAsyncCall(DWORD status) {
