@@ -117,8 +117,8 @@ const aborted = (phase: 'head' | 'body'): Expected =>
   ({ kind: 'error', phase, name: 'AbortError', code: ['ABORT_ERR'], causeIsReason: true });
 const truncated = (received: [number, number]): Expected =>
   ({ kind: 'error', phase: 'body', name: 'ResponseTruncatedError', code: ['ERR_WINHTTP_BODY_TRUNCATED'], expected: BODY_LENGTH, received });
-const headError = (errno: number[], code: string[], category: string, api = 'WinHttpReceiveResponse'): Expected =>
-  ({ kind: 'error', phase: 'head', name: 'WinHttpError', errno, code, api: [api], category: [category] });
+const headError = (errno: number[], code: string[], category: string | string[], api = 'WinHttpReceiveResponse'): Expected =>
+  ({ kind: 'error', phase: 'head', name: 'WinHttpError', errno, code, api: [api], category: Array.isArray(category) ? category : [category] });
 
 interface FaultSpec {
   /** The outcome without abort. */
@@ -140,10 +140,8 @@ export const FAULT_SPECS: Record<Fault, FaultSpec> = {
   'reset-before-headers': {
     outcome: headError([12030, 10054], ['ERROR_WINHTTP_CONNECTION_ERROR', 'WSAECONNRESET'], 'connection'), head: false, chunk: false,
     wineOutcome: {
-      outcome: {
-        ...headError([12030, 10054, 12152], ['ERROR_WINHTTP_CONNECTION_ERROR', 'WSAECONNRESET', 'ERROR_WINHTTP_INVALID_SERVER_RESPONSE'], 'connection'),
-        category: ['connection', 'protocol'],
-      },
+      outcome: headError([12030, 10054, 12152], ['ERROR_WINHTTP_CONNECTION_ERROR', 'WSAECONNRESET', 'ERROR_WINHTTP_INVALID_SERVER_RESPONSE'],
+        ['connection', 'protocol']),
       reason: 'Wine now and then reports a connection reset before the status line as an unparsable reply, 12152 (about 1 case in 2,000 of the soak; docs/wine.md)',
     },
   },
