@@ -38,8 +38,9 @@ RequestWrap::RequestWrap(const Napi::CallbackInfo& info)
                                         WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES, flags);
   if (handle == nullptr) ThrowLastError(env, "WinHttpOpenRequest");
 
-  // Bind the context before anything else can happen on the handle (REFERENCES.md #2). WinHTTP's reference is
-  // taken first: from here on HANDLE_CLOSING will come, and it drops that reference.
+  // Bind the context before anything else can happen on the handle (.NET's WinHttpHandler, cpprestsdk and the Azure
+  // SDK leaked, double-freed or hung when they bound it only at WinHttpSendRequest). WinHTTP's reference is taken
+  // first: from here on HANDLE_CLOSING will come, and it drops that reference.
   state_ = new RequestState(dispatcher_, connection->owner());
   state_->handle = handle;
   state_->AddRef();

@@ -89,14 +89,15 @@ export function sessionBehaviour(cookies: unknown, overrides: RequestBehaviour):
  */
 export function applyBehaviour(native: NativeRequest, behaviour: SessionBehaviour): void {
   const set = (option: number, value: number) => callNative(() => native.setOption(option, value));
-  // REFERENCES.md #19: the policy, not a redirect limit, is the reliable way to stop following.
+  // The policy, not a redirect limit, is the reliable way to stop WinHTTP following (a limit ends in 12156).
   set(OPTION.REDIRECT_POLICY, WINHTTP_OPTION_REDIRECT_POLICY_NEVER);
   const disabled = (behaviour.cookies ? 0 : WINHTTP_DISABLE_COOKIES) | (behaviour.keepAlive ? 0 : WINHTTP_DISABLE_KEEP_ALIVE);
   if (disabled !== 0) set(OPTION.DISABLE_FEATURE, disabled);
   set(OPTION.MAX_RESPONSE_HEADER_SIZE, behaviour.maxResponseHeaderSize);
   set(OPTION.MAX_RESPONSE_DRAIN_SIZE, behaviour.maxResponseDrainSize);
-  // Always set: the default differs between Windows versions (REFERENCES.md #15). A WinHTTP too old to know the
-  // option can only do HTTP/1.1, which is what '1.1' asks for; an opt-in to 2 or 3 there fails clearly.
+  // Always set: the default differs between Windows versions (.NET's WinHttpHandler sets it on every request for
+  // that reason). A WinHTTP too old to know the option can only do HTTP/1.1, which is what '1.1' asks for; an opt-in
+  // to 2 or 3 there fails clearly.
   try {
     set(OPTION.ENABLE_HTTP_PROTOCOL, PROTOCOL_FLAGS[behaviour.httpVersion]);
   } catch (error) {

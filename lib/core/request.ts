@@ -130,7 +130,7 @@ export class Request extends EventEmitter {
     this.#onClose = onClose;
     this.handleClosed = new Promise((resolve) => (this.#markHandleClosed = resolve));
     const binding = getBinding();
-    // The path is validated (no unescaped characters), so WinHTTP must not escape it again (REFERENCES.md #20).
+    // The path is validated (no unescaped characters), so WinHTTP must not escape it again (WINHTTP_FLAG_ESCAPE_DISABLE, WinHttpOpenRequest reference).
     const flags = (secure ? WINHTTP_FLAG_SECURE : 0) | WINHTTP_FLAG_ESCAPE_DISABLE | WINHTTP_FLAG_ESCAPE_DISABLE_QUERY;
     this.#native = callNative(() => new binding.Request(connection, method, path, flags,
       (status, value, asyncApi, error, secureFailure) => this.#onStatus(status, value, asyncApi, error, secureFailure)));

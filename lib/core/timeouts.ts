@@ -1,5 +1,5 @@
 // WinHTTP timeouts. Every one is always set explicitly: WinHTTP's defaults differ between versions, and Wine never
-// times out a request waiting for headers unless WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT is set (WINE.md).
+// times out a request waiting for headers unless WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT is set (docs/wine.md).
 import { validateTimeout } from './validate';
 
 export interface Timeouts {

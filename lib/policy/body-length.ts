@@ -1,5 +1,5 @@
-// The Content-Length check. WinHTTP does not always report a body cut short (Wine ends it cleanly; REFERENCES.md
-// #17), so the policy layer counts the bytes as they come from WinHTTP, before any decoding: Content-Length counts
+// The Content-Length check. WinHTTP does not always report a body cut short (Wine ends it cleanly: docs/wine.md),
+// so the policy layer counts the bytes as they come from WinHTTP, before any decoding: Content-Length counts
 // the encoded bytes. A body that announced its length also ends with its last byte, without one more WinHTTP round
 // trip to learn it (one of about twenty crossings per small request; bench/README.md, finding 3).
 import { ResponseTruncatedError, WinHttpError } from '../errors';

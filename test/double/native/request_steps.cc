@@ -227,7 +227,7 @@ void Receive(Handle& handle) {
     return;
   }
   if (resend) {
-    // The server dropped a kept-alive connection: the caller must send the request again (REFERENCES.md #9).
+    // The server dropped a kept-alive connection: the caller must send the request again (WinHttpReceiveResponse reference: ERROR_WINHTTP_RESEND_REQUEST).
     FinishOp(
         handle,
         [](RequestModel& request) {
