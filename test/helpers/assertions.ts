@@ -1,4 +1,6 @@
 // Small assertion helpers shared by the integration tests.
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 
 /** What `promise` rejected with; fails the test if it resolved. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
@@ -32,4 +34,14 @@ export function streamError(stream: NodeJS.ReadableStream & { destroyed?: boolea
 
 export function elapsedSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Reads one chunk of `body`, then pauses it (a reader that stops pulling); resolves with that chunk once paused. */
+export async function firstChunkThenPause(body: Readable): Promise<Buffer> {
+  const first = new Promise<Buffer>((resolve) => body.once('data', (chunk: Buffer) => {
+    body.pause();
+    resolve(chunk);
+  }));
+  const [chunk] = await Promise.all([first, once(body, 'pause')]);
+  return chunk;
 }

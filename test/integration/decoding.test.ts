@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { brotliCompressSync, constants as zlibConstants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { request } from '../../lib';
-import { rejectionOf, streamError } from '../helpers/assertions';
+import { firstChunkThenPause, rejectionOf, streamError } from '../helpers/assertions';
 import { type TestServer, deterministicBytes, readRequestHead, sha256, startHttpServer, startRawServer, writeWithBackpressure } from '../helpers/servers';
 
 const MB = 1024 * 1024;
@@ -98,12 +98,7 @@ it("a caller's own Accept-Encoding is sent as given, and the body arrives as sen
 it('a slow reader holds the server back (backpressure through the decoder), then the whole 20 MB arrives', async () => {
   const res = await request(`${web.url}noise`, { decompress: true });
   const body = res.body;
-  const chunks: Buffer[] = [];
-  body.once('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    body.pause();
-  });
-  await once(body, 'pause');
+  const chunks: Buffer[] = [await firstChunkThenPause(body)];
   await delay(700);
   const writtenWhilePaused = noise.written;
   expect(noise.done).toBe(false);

@@ -16,6 +16,7 @@ import {
   startHttpServer,
   writeWithBackpressure,
 } from '../helpers/servers';
+import { firstChunkThenPause } from '../helpers/assertions';
 import { type ProcessServer, startProcessServer } from '../helpers/process-server';
 import { itUnlessWine } from '../helpers/wine';
 import { CHUNKS, CHUNK_GAP_MS } from './spaced-chunks-server';
@@ -381,12 +382,7 @@ describe('request(): concurrency and flow control', () => {
     const res = await request(server.url + 'slow');
     expect(res.status).toBe(200);
     const body = res.body;
-    const chunks: Buffer[] = [];
-    body.once('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      body.pause();
-    });
-    await once(body, 'pause');
+    const chunks: Buffer[] = [await firstChunkThenPause(body)];
     // Give the server every chance to push more than it should.
     await delay(700);
     const writtenWhilePaused = slow.written;
