@@ -4,7 +4,8 @@
 #include "wide_string.h"
 
 // SECURE_FAILURE is not in WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS; it carries the reason flags that the following
-// 12175 error lacks (WINHTTP_STATUS_CALLBACK reference: WINHTTP_CALLBACK_STATUS_SECURE_FAILURE). The progress notifications feed the timeline.
+// 12175 error lacks (WINHTTP_STATUS_CALLBACK reference, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE). The progress
+// notifications feed the timeline.
 const DWORD kSubscribedNotifications = WINHTTP_CALLBACK_FLAG_ALL_COMPLETIONS | WINHTTP_CALLBACK_FLAG_HANDLES |
                                        WINHTTP_CALLBACK_FLAG_SECURE_FAILURE | kProgressNotifications;
 
