@@ -29,6 +29,7 @@
           'defines': [
             'NAPI_VERSION=8',
             'NAPI_CPP_EXCEPTIONS',
+            'NODE_ADDON_API_CPP_EXCEPTIONS_ALL',
             'NODE_ADDON_API_DISABLE_DEPRECATED',
             'NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED',
             'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS',

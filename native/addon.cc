@@ -7,7 +7,7 @@
 #include "url_wrap.h"
 #include "win_error.h"
 #ifdef WINHTTP_CONTRACT_DOUBLE
-#include "double/double_control.h"  // test builds only: lets JavaScript script the contract double
+#include "double_control.h"  // test builds only (test/double/native/): lets JavaScript script the contract double
 #endif
 
 WinHttpAddon::WinHttpAddon(Napi::Env env, Napi::Object exports) : dispatcher_(Dispatcher::Create(env)) {

@@ -13,21 +13,22 @@ class Dispatcher final : public EventSink {
 
   // Any thread (the status callback).
   void Post(RequestState* state, const StatusEvent& event) override;
+  void PostFailure(RequestState* state, DWORD lostStatus) noexcept override;
   void Retain() override;
   void Release() override;
 
-  // JS thread: one BeginWork per asynchronous call started, one EndWork when it ends or is abandoned.
-  void BeginWork(Napi::Env env);
-  void EndWork(Napi::Env env);
+  // JS thread: one BeginWork per asynchronous call started (or close awaiting HANDLE_CLOSING), one EndWork when it
+  // ends or is abandoned. noexcept: EndWork also runs in the request's finalizer.
+  void BeginWork(Napi::Env env) noexcept;
+  void EndWork(Napi::Env env) noexcept;
 
  private:
-  struct Queued {
-    RequestState* state;
-    StatusEvent event;
-  };
-  static void CallJs(Napi::Env env, Napi::Function, Dispatcher* self, Queued* queued);
-  static void OnFinalize(Napi::Env, void*, Dispatcher* self);
-  using Tsfn = Napi::TypedThreadSafeFunction<Dispatcher, Queued, &Dispatcher::CallJs>;
+  // C entry points (Node calls them): noexcept, no exception leaves them.
+  static void CallJs(Napi::Env env, Napi::Function, Dispatcher* self, QueuedEvent* queued) noexcept;
+  static void OnFinalize(Napi::Env, void*, Dispatcher* self) noexcept;
+  using Tsfn = Napi::TypedThreadSafeFunction<Dispatcher, QueuedEvent, &Dispatcher::CallJs>;
+  // Queues `queued`; false if the environment is gone or the queue refused it.
+  bool Enqueue(QueuedEvent* queued);
 
   Dispatcher() = default;
   ~Dispatcher() override = default;

@@ -7,10 +7,19 @@
 
 class RequestState;
 
+// One notification on its way to the JavaScript thread; it holds a reference on its request state.
+struct QueuedEvent {
+  RequestState* state;
+  StatusEvent event;
+};
+
 class EventSink {
  public:
-  // Any thread. Takes its own reference on `state` for as long as the event is queued.
+  // Any thread. Takes its own reference on `state` for as long as the event is queued. May throw (std::bad_alloc).
   virtual void Post(RequestState* state, const StatusEvent& event) = 0;
+  // Any thread: the notification `lostStatus` could not be copied or queued. Queues, without allocating, the news
+  // that the request failed (and, for HANDLE_CLOSING, that its handle is gone).
+  virtual void PostFailure(RequestState* state, DWORD lostStatus) noexcept = 0;
   // Any thread. Every RequestState holds one reference, so the sink outlives the last notification.
   virtual void Retain() = 0;
   virtual void Release() = 0;
@@ -25,6 +34,9 @@ class EventSink {
 class StatusListener {
  public:
   virtual void OnStatus(const StatusEvent& event) = 0;
+  // A notification was lost for want of memory: the request fails with `error`; `handleClosed` if HANDLE_CLOSING
+  // was among the lost ones.
+  virtual void OnFailure(DWORD error, bool handleClosed) = 0;
 
  protected:
   virtual ~StatusListener() = default;

@@ -10,6 +10,10 @@ inline std::wstring WideArg(const Napi::Value& value) {
   return WideFromUtf16(value.As<Napi::String>().Utf16Value());
 }
 
+inline bool IsUint8Array(const Napi::Value& value) {
+  return value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array;
+}
+
 inline DWORD DwordArg(const Napi::Value& value) { return value.As<Napi::Number>().Uint32Value(); }
 
 inline Napi::String StringFromWide(Napi::Env env, const wchar_t* text, size_t length) {

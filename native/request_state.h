@@ -30,11 +30,23 @@ class RequestState {
   // and the state outlives HANDLE_CLOSING.
   ByteBuffer readBuffer;
   ByteBuffer writeBuffer;
+  // WinHttpSendRequest's optional data, a buffer of its own: it "must remain available until the request handle is
+  // closed or the call to WinHttpReceiveResponse has completed" (WinHttpSendRequest reference), because WinHTTP
+  // sends it again after a 401/407 challenge, a redirect or a resend; writes happen meanwhile. JS thread only:
+  // filled by send(), freed at HEADERS_AVAILABLE or HANDLE_CLOSING.
+  ByteBuffer sendBuffer;
   // WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags, kept for the REQUEST_ERROR that follows (WinHTTP threads).
   std::atomic<DWORD> secureFailure{0};
   // Progress notifications JavaScript listens to (set on the JS thread, read by the callback).
   std::atomic<DWORD> notifyMask{0};
   RequestTimeline timeline;
+  // Notifications the status callback could not copy or queue (out of memory), as kLost* bits, and the item that
+  // tells the JS thread about them: allocated with the state, so losing memory cannot lose the news. Any thread.
+  static constexpr uint32_t kLostNotification = 1;
+  static constexpr uint32_t kLostHandleClosing = 2;
+  std::atomic<uint32_t> lostNotifications{0};
+  std::atomic<bool> failureQueued{false};
+  QueuedEvent failureItem{this, StatusEvent()};
   // JS thread only: the wrapper to tell, or null once it has been finalized.
   StatusListener* listener = nullptr;
 

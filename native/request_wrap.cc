@@ -65,15 +65,23 @@ RequestWrap::~RequestWrap() {
     closed_ = true;
     WinHttpCloseHandle(handle());
   }
+  // A dropped request is collected even while its HANDLE_CLOSING is still due: it no longer keeps the loop alive.
+  if (awaitingClose_) dispatcher_->EndWork(Env());
   state_->listener = nullptr;
   state_->Release();
 }
 
-void RequestWrap::StartCall(Napi::Env env) {
+void RequestWrap::CheckCallAllowed(Napi::Env env, const char* api) {
   if (closed_) ThrowUsage(env, "the request is closed");
   if (pending_) ThrowUsage(env, "another asynchronous call is pending on this request");
+  if (failure_ != 0) ThrowWinHttpError(env, failure_, api);
+}
+
+void RequestWrap::StartCall(Napi::Env env, DWORD_PTR asyncApi, const char* api) {
+  CheckCallAllowed(env, api);
   // State first: the callback may run inside the WinHTTP call that follows.
   pending_ = true;
+  pendingApi_ = asyncApi;
   Ref();
   dispatcher_->BeginWork(env);
 }
@@ -98,9 +106,22 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
     // WinHTTP is done with the handle: its buffers are no longer needed, even while JavaScript holds the wrapper.
     state_->readBuffer.Free();
     state_->writeBuffer.Free();
+    state_->sendBuffer.Free();
+    if (awaitingClose_) {
+      awaitingClose_ = false;
+      dispatcher_->EndWork(env);
+    }
+  } else if (event.status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) {
+    // WinHttpReceiveResponse has completed: WinHTTP no longer reads the optional data (WinHttpSendRequest reference).
+    sendBufferHeld_ = false;
+    state_->sendBuffer.Free();
+  } else if (event.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR &&
+             (event.asyncApi == API_SEND_REQUEST || event.asyncApi == API_RECEIVE_RESPONSE)) {
+    // The send failed, or the receive ended with an error (12032 asks for the request again): send() may refill it.
+    sendBufferHeld_ = false;
   }
-  // After close(), JavaScript has settled everything; only the end of the handle is still news.
-  if (closed_ && event.status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) return;
+  // After close() or a failure, JavaScript has settled everything; only the end of the handle is still news.
+  if ((closed_ || failure_ != 0) && event.status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) return;
   Napi::Value onStatus = onStatus_.Value();
   if (onStatus.IsEmpty() || !onStatus.IsFunction()) return;
 
@@ -123,13 +144,35 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
                                               });
 }
 
-// addHeaders(lines): CRLF-separated header lines, validated by lib/.
+// A notification was lost (the status callback or CallJs ran out of memory): the pending call ends as if WinHTTP had
+// sent REQUEST_ERROR with `error` for it, and later notifications but HANDLE_CLOSING are dropped. JS thread.
+void RequestWrap::OnFailure(DWORD error, bool handleClosed) {
+  if (failure_ == 0 && !closed_) {
+    if (pending_) {
+      StatusEvent failed;
+      failed.status = WINHTTP_CALLBACK_STATUS_REQUEST_ERROR;
+      failed.asyncApi = pendingApi_;
+      failed.error = error;
+      OnStatus(failed);
+    }
+    failure_ = error;
+  }
+  if (handleClosed) {
+    StatusEvent closing;
+    closing.status = WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING;
+    OnStatus(closing);
+  }
+}
+
+// addHeaders(lines): CRLF-separated header lines, validated by lib/, sent as given: repeated names and empty values
+// included, in order. WINHTTP_ADDREQ_FLAG_ADD alone adds each line (as .NET's WinHttpHandler adds its headers);
+// WINHTTP_ADDREQ_FLAG_REPLACE would replace a repeated name's earlier value, and remove the header for an empty
+// value (WinHttpAddRequestHeaders reference).
 Napi::Value RequestWrap::AddHeaders(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (closed_) ThrowUsage(env, "the request is closed");
   const std::wstring lines = WideArg(info[0]);
-  if (!WinHttpAddRequestHeaders(handle(), lines.c_str(), static_cast<DWORD>(lines.size()),
-                                WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE)) {
+  if (!WinHttpAddRequestHeaders(handle(), lines.c_str(), static_cast<DWORD>(lines.size()), WINHTTP_ADDREQ_FLAG_ADD)) {
     ThrowLastError(env, "WinHttpAddRequestHeaders");
   }
   return env.Undefined();
@@ -157,21 +200,19 @@ Napi::Value RequestWrap::QueryHeaders(const Napi::CallbackInfo& info) {
   const LPCWSTR namePtr = byName ? name.c_str() : WINHTTP_HEADER_NAME_BY_INDEX;
   const DWORD startIndex = DwordArg(info[2]);
 
-  // First call sizes the buffer (WinHttpQueryHeaders remarks: ERROR_INSUFFICIENT_BUFFER gives the byte count).
+  // The first call sizes the buffer: ERROR_INSUFFICIENT_BUFFER gives the byte count (WinHttpQueryHeaders
+  // reference). The value may have grown by the next call, which then fails the same way: size again until it fits.
   DWORD bytes = 0;
   DWORD index = startIndex;
   std::vector<wchar_t> buffer;
-  if (!WinHttpQueryHeaders(handle(), level, namePtr, WINHTTP_NO_OUTPUT_BUFFER, &bytes, &index)) {
+  while (!WinHttpQueryHeaders(handle(), level, namePtr, buffer.empty() ? WINHTTP_NO_OUTPUT_BUFFER : buffer.data(),
+                              &bytes, &index)) {
     const DWORD error = GetLastError();
     if (error == ERROR_WINHTTP_HEADER_NOT_FOUND) return env.Null();
     if (error != ERROR_INSUFFICIENT_BUFFER) ThrowWinHttpError(env, error, "WinHttpQueryHeaders");
     buffer.resize(bytes / sizeof(wchar_t) + 1);
+    bytes = static_cast<DWORD>(buffer.size() * sizeof(wchar_t));
     index = startIndex;
-    if (!WinHttpQueryHeaders(handle(), level, namePtr, buffer.data(), &bytes, &index)) {
-      const DWORD second = GetLastError();
-      if (second == ERROR_WINHTTP_HEADER_NOT_FOUND) return env.Null();
-      ThrowWinHttpError(env, second, "WinHttpQueryHeaders");
-    }
   }
   Napi::Object result = Napi::Object::New(env);
   result.Set("value", StringFromWide(env, buffer.data(), buffer.empty() ? 0 : bytes / sizeof(wchar_t)));
@@ -179,11 +220,16 @@ Napi::Value RequestWrap::QueryHeaders(const Napi::CallbackInfo& info) {
   return result;
 }
 
-// close(): WinHttpCloseHandle is the only cancel. Completions may still arrive; HANDLE_CLOSING comes last.
+// close(): WinHttpCloseHandle is the only cancel. Completions may still arrive; HANDLE_CLOSING comes last, and until
+// it does the event loop stays alive, so a finished script does not exit with native state still waiting (the
+// wrapper is not held: a dropped request is still collected).
 Napi::Value RequestWrap::Close(const Napi::CallbackInfo& info) {
   if (!closed_) {
     closed_ = true;
     if (pending_) FinishCall();
+    // State first: HANDLE_CLOSING may arrive inside WinHttpCloseHandle, on this thread.
+    awaitingClose_ = true;
+    dispatcher_->BeginWork(info.Env());
     WinHttpCloseHandle(handle());
   }
   return info.Env().Undefined();
@@ -207,20 +253,27 @@ Napi::Value RequestWrap::Timings(const Napi::CallbackInfo& info) {
   return times;
 }
 
-// send(totalLength, firstBytes?): WinHttpSendRequest with the body's total length and optionally its first bytes.
+// send(totalLength, firstBytes?): WinHttpSendRequest with the body's total length and optionally its first bytes,
+// copied into the state's send buffer, which stays put until the response head (WinHttpSendRequest reference).
+// The arguments are checked and the bytes copied before the call is marked pending: a throw leaves nothing pending.
 Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DWORD totalLength = DwordArg(info[0]);
-  const bool hasData = info.Length() > 1 && info[1].IsTypedArray();
-  StartCall(env);
+  const bool hasData = info.Length() > 1 && !info[1].IsUndefined();
+  if (hasData && !IsUint8Array(info[1])) ThrowUsage(env, "send(totalLength, firstBytes): firstBytes must be a Uint8Array");
+  CheckCallAllowed(env, "WinHttpSendRequest");
+  if (sendBufferHeld_) ThrowUsage(env, "send(): the request was sent and its response has not been received");
   if (hasData) {
     Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
-    state_->writeBuffer.Assign(data.Data(), data.ByteLength());
+    state_->sendBuffer.Assign(data.Data(), data.ByteLength());
   }
-  LPVOID optional = hasData ? state_->writeBuffer.data() : WINHTTP_NO_REQUEST_DATA;
-  const DWORD optionalLength = hasData ? static_cast<DWORD>(state_->writeBuffer.size()) : 0;
+  StartCall(env, API_SEND_REQUEST, "WinHttpSendRequest");
+  sendBufferHeld_ = true;
+  LPVOID optional = hasData ? state_->sendBuffer.data() : WINHTTP_NO_REQUEST_DATA;
+  const DWORD optionalLength = hasData ? static_cast<DWORD>(state_->sendBuffer.size()) : 0;
   if (!WinHttpSendRequest(handle(), WINHTTP_NO_ADDITIONAL_HEADERS, 0, optional, optionalLength, totalLength,
                           reinterpret_cast<DWORD_PTR>(state_))) {
+    sendBufferHeld_ = false;
     FailCall(env, "WinHttpSendRequest");
   }
   return env.Undefined();
@@ -229,9 +282,11 @@ Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
 // write(bytes): copied into the state's write buffer, which stays put until WRITE_COMPLETE.
 Napi::Value RequestWrap::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (!IsUint8Array(info[0])) ThrowUsage(env, "write(bytes): bytes must be a Uint8Array");
+  CheckCallAllowed(env, "WinHttpWriteData");
   Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
-  StartCall(env);
   state_->writeBuffer.Assign(data.Data(), data.ByteLength());
+  StartCall(env, API_WRITE_DATA, "WinHttpWriteData");
   if (!WinHttpWriteData(handle(), state_->writeBuffer.data(), static_cast<DWORD>(state_->writeBuffer.size()),
                         nullptr)) {
     FailCall(env, "WinHttpWriteData");
@@ -241,14 +296,14 @@ Napi::Value RequestWrap::Write(const Napi::CallbackInfo& info) {
 
 Napi::Value RequestWrap::ReceiveResponse(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  StartCall(env);
+  StartCall(env, API_RECEIVE_RESPONSE, "WinHttpReceiveResponse");
   if (!WinHttpReceiveResponse(handle(), nullptr)) FailCall(env, "WinHttpReceiveResponse");
   return env.Undefined();
 }
 
 Napi::Value RequestWrap::QueryDataAvailable(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  StartCall(env);
+  StartCall(env, API_QUERY_DATA_AVAILABLE, "WinHttpQueryDataAvailable");
   if (!WinHttpQueryDataAvailable(handle(), nullptr)) FailCall(env, "WinHttpQueryDataAvailable");
   return env.Undefined();
 }
@@ -257,8 +312,9 @@ Napi::Value RequestWrap::QueryDataAvailable(const Napi::CallbackInfo& info) {
 Napi::Value RequestWrap::Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DWORD size = DwordArg(info[0]);
-  StartCall(env);
+  CheckCallAllowed(env, "WinHttpReadData");
   uint8_t* buffer = state_->readBuffer.Reserve(size);
+  StartCall(env, API_READ_DATA, "WinHttpReadData");
   if (!WinHttpReadData(handle(), buffer, size, nullptr)) FailCall(env, "WinHttpReadData");
   return env.Undefined();
 }

@@ -18,6 +18,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   ~RequestWrap() override;
 
   void OnStatus(const StatusEvent& event) override;
+  void OnFailure(DWORD error, bool handleClosed) override;
 
  private:
   // Synchronous.
@@ -36,7 +37,11 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value Read(const Napi::CallbackInfo& info);
 
   HINTERNET handle() const { return state_->handle; }
-  void StartCall(Napi::Env env);
+  // Throws unless a call may start now: the request is open, no call is pending, no failure ended it.
+  void CheckCallAllowed(Napi::Env env, const char* api);
+  // Marks the call pending (after CheckCallAllowed and anything that may throw): `asyncApi` is its API_* number
+  // (WINHTTP_ASYNC_RESULT.dwResult), `api` its function name.
+  void StartCall(Napi::Env env, DWORD_PTR asyncApi, const char* api);
   void FinishCall();
   void FailCall(Napi::Env env, const char* api);
 
@@ -44,5 +49,11 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Dispatcher* dispatcher_;
   Napi::FunctionReference onStatus_;  // weak: kept alive by the wrapper object's own property
   bool pending_ = false;
+  DWORD_PTR pendingApi_ = 0;  // API_* of the pending call
   bool closed_ = false;
+  bool awaitingClose_ = false;  // close() called, HANDLE_CLOSING not yet seen: the event loop is kept alive
+  // WinHttpSendRequest was given the send buffer and WinHttpReceiveResponse has not completed: WinHTTP may still
+  // read it, so another send() must not overwrite it.
+  bool sendBufferHeld_ = false;
+  DWORD failure_ = 0;  // set by OnFailure: the request failed without WinHTTP knowing, every later call fails too
 };

@@ -36,12 +36,15 @@ SessionWrap::SessionWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sess
   }
 }
 
+// A closed session's HINTERNET may already name another handle: refuse before calling WinHTTP with it.
 Napi::Value SessionWrap::SetTimeouts(const Napi::CallbackInfo& info) {
+  if (owner_->closed()) ThrowUsage(info.Env(), "the session is closed");
   SetTimeoutsFromArgs(info, owner_->get());
   return info.Env().Undefined();
 }
 
 Napi::Value SessionWrap::SetOption(const Napi::CallbackInfo& info) {
+  if (owner_->closed()) ThrowUsage(info.Env(), "the session is closed");
   SetDwordOptionFromArgs(info, owner_->get());
   return info.Env().Undefined();
 }

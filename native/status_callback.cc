@@ -1,4 +1,5 @@
 #include "status_callback.h"
+#include "platform/injected_fault.h"
 #include "request_state.h"
 #include "wide_string.h"
 
@@ -43,13 +44,9 @@ bool DescribeProgress(RequestState* state, DWORD status, LPVOID info, DWORD leng
   return true;
 }
 
-}  // namespace
-
-void CALLBACK OnWinHttpStatus(HINTERNET /*handle*/, DWORD_PTR context, DWORD status, LPVOID info, DWORD length) {
-  // Session and connection handles carry no context: nothing of ours to tell.
-  auto* state = reinterpret_cast<RequestState*>(context);
-  if (state == nullptr) return;
-
+// Copies the notification and posts it. May throw std::bad_alloc (the copies, the queue item).
+void Deliver(RequestState* state, DWORD status, LPVOID info, DWORD length) {
+  InjectedFault("status-callback", status);
   StatusEvent event;
   event.status = status;
   switch (status) {
@@ -81,8 +78,24 @@ void CALLBACK OnWinHttpStatus(HINTERNET /*handle*/, DWORD_PTR context, DWORD sta
       if ((status & kProgressNotifications) == 0 || !DescribeProgress(state, status, info, length, event)) return;
       break;
   }
-
   state->sink()->Post(state, event);
+}
+
+}  // namespace
+
+// WinHTTP's thread, or the caller's inside a WinHTTP call. winhttp.dll calls this through a C function pointer
+// (WINHTTP_STATUS_CALLBACK reference) and cannot unwind a C++ exception, so none leaves: a notification that cannot
+// be copied or queued fails the request instead, through a path that allocates nothing.
+void CALLBACK OnWinHttpStatus(HINTERNET /*handle*/, DWORD_PTR context, DWORD status, LPVOID info,
+                              DWORD length) noexcept {
+  // Session and connection handles carry no context: nothing of ours to tell.
+  auto* state = reinterpret_cast<RequestState*>(context);
+  if (state == nullptr) return;
+  try {
+    Deliver(state, status, info, length);
+  } catch (...) {
+    state->sink()->PostFailure(state, status);
+  }
   // HANDLE_CLOSING is the last notification for this handle: WinHTTP's reference ends here. The queued event
   // holds its own, so the state survives until JavaScript has seen it.
   if (status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) state->Release();

@@ -7,4 +7,5 @@
 // The notifications the session subscribes to.
 extern const DWORD kSubscribedNotifications;
 
-void CALLBACK OnWinHttpStatus(HINTERNET handle, DWORD_PTR context, DWORD status, LPVOID info, DWORD length);
+// A C entry point: noexcept, no exception leaves it (what cannot be copied or queued fails the request instead).
+void CALLBACK OnWinHttpStatus(HINTERNET handle, DWORD_PTR context, DWORD status, LPVOID info, DWORD length) noexcept;

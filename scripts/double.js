@@ -13,7 +13,7 @@ const path = require('path');
 const { execFileSync, spawn, spawnSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
-const SANITIZER_DIR = path.join(ROOT, 'native', 'double', 'sanitizer');
+const SANITIZER_DIR = path.join(ROOT, 'test', 'double', 'native', 'sanitizer');
 const REPORT_PATTERNS = ['ERROR: AddressSanitizer', 'runtime error:', 'WARNING: ThreadSanitizer', 'ERROR: LeakSanitizer'];
 
 function usage(message) {

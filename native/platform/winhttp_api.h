@@ -3,7 +3,7 @@
 // <windows.h> or <winhttp.h> directly.
 #pragma once
 #ifdef WINHTTP_CONTRACT_DOUBLE
-#include "../double/winhttp_double.h"
+#include "winhttp_double.h"  // test/double/native/, on the include path of the double build only
 #else
 #include <windows.h>
 #include <winhttp.h>

@@ -67,16 +67,18 @@ it('a close racing completions at random moments always settles once, with the r
   expect(outcomes.filter((outcome) => outcome !== 'complete' && outcome !== 'aborted')).toEqual([]);
 });
 
-it('closing a session with requests in flight rejects each with AbortError', async () => {
-  contractDouble().setScenario({ delayMs: [1, 5], routes: { '/slow': { body: 'x' } } });
+// The outcome of each request is fixed, not left to the race: '/slow' stalls in WinHttpReceiveResponse until its
+// handle is closed, so the close always finds those 10 in flight; '/quick' ones have finished before it.
+it('closing a session with requests in flight rejects each of them with AbortError, and only them', async () => {
+  contractDouble().setScenario({ delayMs: [1, 5], routes: { '/slow': { body: 'x', stalls: ['receive'] }, '/quick': { body: 'y' } } });
   const session = new Session({ proxy: 'none' });
-  const pending = Array.from({ length: 20 }, () => request('http://double.test/slow', { session }));
-  await new Promise((resolve) => setTimeout(resolve, 3));
+  const read = (path: string) => request(`http://double.test${path}`, { session }).then((res) => res.text());
+  const inFlight = Array.from({ length: 10 }, () => read('/slow'));
+  expect(await Promise.all(Array.from({ length: 10 }, () => read('/quick')))).toEqual(Array(10).fill('y'));
   session.close();
-  const settled = await Promise.allSettled(pending);
-  for (const result of settled) {
-    if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(AbortError);
-  }
+  const settled = await Promise.allSettled(inFlight);
+  expect(settled.map((result) => result.status)).toEqual(Array(10).fill('rejected'));
+  for (const result of settled) expect((result as PromiseRejectedResult).reason).toBeInstanceOf(AbortError);
 });
 
 it('a request outlives its closed session and connection handles until it is closed itself', async () => {

@@ -34,7 +34,7 @@ describe.each(COMPLETIONS)('completions %s', (completion) => {
     const upload = Buffer.concat([BIG, BIG]).subarray(0, 300 * 1024);
     const res = await request('http://double.test/upload', { method: 'PUT', body: upload, session });
     expect((await res.buffer()).equals(BIG)).toBe(true);
-    expect((await finishedTrace('/upload')).received.equals(upload.subarray(0, 64 * 1024))).toBe(true);
+    expect((await finishedTrace('/upload')).received.equals(upload)).toBe(true);
   });
 
   it('delivers the notifications in the documented order, HANDLE_CLOSING last', async () => {

@@ -12,6 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server';
 import { type TestServer, startHttpServer } from '../helpers/servers';
 import type * as http from 'node:http';
+import { itUnlessWine } from '../helpers/wine';
 
 const LIB = path.join(__dirname, '..', '..', 'lib', 'index.js');
 /** How soon after its last piece of work a script must have exited (process start-up is not included). */
@@ -133,7 +134,11 @@ it('a script with a request waiting for its head (default timeouts) keeps runnin
   expect(killed.code === 0 && killed.signal === null).toBe(false);
 }, 20_000);
 
-it('the same script exits by itself once the request is aborted', async () => {
+// close() keeps the loop alive until HANDLE_CLOSING, which the WinHttpCloseHandle reference promises promptly after a
+// pending call's 12017. Wine sends it for a request closed while waiting for its head only when the receive-response
+// timeout fires, so there the script runs that long.
+itUnlessWine('HANDLE_CLOSING of a request closed while waiting for its head comes only at the receive-response timeout',
+  'the same script exits by itself once the request is aborted', async () => {
   const { exited, out } = startScript('aborted', `
     const { request } = require(LIB);
     const controller = new AbortController();

@@ -1,4 +1,4 @@
-// The contract double's control object (native/double/double_control.h) as the tests see it, the notification numbers
+// The contract double's control object (test/double/native/double_control.h) as the tests see it, the notification numbers
 // of winhttp.h, and the end-of-test check every test runs: once everything is closed, no handle, task, native request
 // state or documented-rule violation may be left.
 import { liveNativeRequests } from '../../../lib';
@@ -15,6 +15,8 @@ export interface ResponseScript {
   headers?: [string, string][];
   body?: string | (string | Uint8Array)[];
   readLimit?: number;
+  /** The first N WinHttpQueryHeaders answers of ERROR_INSUFFICIENT_BUFFER each lengthen the first header afterwards. */
+  growOnShortBuffer?: number;
   redirects?: { status?: number; location: string }[];
   interim?: number[];
   secureFailure?: number;
@@ -38,6 +40,11 @@ export interface Script {
   routes?: Record<string, ResponseScript>;
   fallback?: ResponseScript;
   failCalls?: { api: string; error: number; skip?: number; times?: number; option?: number }[];
+  /**
+   * The addon's own code throws std::bad_alloc `times` times (default 1, -1: always) for notification `status`: while
+   * the status callback copies and queues it, or while the JS thread hands it to JavaScript.
+   */
+  throwBadAlloc?: { at: 'status-callback' | 'call-js'; status: number; times?: number }[];
 }
 
 export interface DoubleStats {
@@ -59,6 +66,9 @@ export interface TraceEntry {
   path: string;
   notifications: number[];
   errors: number[];
+  /** The request's header lines ("Name: value") as last sent, in order. */
+  headerLines: string[];
+  /** Every request body byte the double received: the optional data, then each write (again after a resend). */
   received: Buffer;
 }
 

@@ -1,7 +1,7 @@
 // The control object's functions: thin wrappers around World and Executor.
 #include "double_control.h"
 #include <memory>
-#include "../wide_string.h"
+#include "wide_string.h"  // native/, on the include path of the double build
 #include "double_world.h"
 #include "executor.h"
 #include "script_from_js.h"
@@ -61,6 +61,12 @@ Napi::Value Traces(const Napi::CallbackInfo& info) {
     item.Set("path", Napi::String::New(env, Utf16FromWide(trace.path.data(), trace.path.size())));
     item.Set("notifications", Numbers(env, trace.notifications));
     item.Set("errors", Numbers(env, trace.errors));
+    Napi::Array headerLines = Napi::Array::New(env, trace.headerLines.size());
+    for (uint32_t j = 0; j < trace.headerLines.size(); ++j) {
+      const std::wstring& line = trace.headerLines[j];
+      headerLines.Set(j, Napi::String::New(env, Utf16FromWide(line.data(), line.size())));
+    }
+    item.Set("headerLines", headerLines);
     item.Set("received", Napi::Buffer<char>::Copy(env, trace.received.data(), trace.received.size()));
     list.Set(i, item);
   }

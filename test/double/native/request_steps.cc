@@ -10,8 +10,6 @@
 namespace contract_double {
 namespace {
 
-constexpr size_t kTracedBodyBytes = 64 * 1024;
-
 // Delivers a progress notification, unless a close interrupted the call: then the call ends with 12017.
 bool Progress(Handle& handle, Step step, DWORD status, const StatusInfo& info) {
   if (Interrupted(handle)) {
@@ -35,14 +33,35 @@ bool TakeFault(RequestModel& request, Step step, DWORD* error) {
   return false;
 }
 
-// Reads the caller's bytes now (the whole range, so a freed buffer is caught), keeping the first ones for the trace.
+// Reads the caller's bytes now (the whole range, so a freed buffer is caught).
 std::string ReadCaller(const void* buffer, DWORD length) {
   return length == 0 ? std::string() : std::string(static_cast<const char*>(buffer), length);
 }
 
+// Every body byte goes to the trace (when the script keeps traces), so a test can compare all of them with what it
+// sent.
 void Keep(RequestModel& request, const std::string& bytes) {
-  const size_t room = kTracedBodyBytes - std::min(kTracedBodyBytes, request.trace.received.size());
-  request.trace.received.append(bytes, 0, std::min(room, bytes.size()));
+  if (request.script->trace) request.trace.received += bytes;
+}
+
+// WinHttpReceiveResponse may send the optional data again (a 401/407 challenge, a 307/308 redirect, a resend), and
+// the WinHttpSendRequest reference lets it read the buffer until the receive has completed: read it again now.
+// Bytes that differ from those sent mean the caller reused the buffer; a freed one is caught by AddressSanitizer.
+void ReadOptionalAgain(Handle& handle) {
+  const void* optional;
+  DWORD length;
+  std::string sent;
+  {
+    std::lock_guard<std::mutex> lock(handle.mutex);
+    optional = handle.request->optional;
+    length = handle.request->optionalLength;
+    sent = handle.request->optionalSent;
+  }
+  if (ReadCaller(optional, length) != sent) {
+    World::Get().Violation(
+        "WinHttpSendRequest: the optional data changed before WinHttpReceiveResponse completed (lpOptional must "
+        "remain available until then)");
+  }
 }
 
 DWORD HeadBytes(const Answer& answer) {
@@ -96,7 +115,11 @@ void Send(Handle& handle) {
     optional = request.op->buffer;
     optionalLength = request.op->length;
     headerBytes = static_cast<DWORD>(request.method.size() + request.path.size() + 12);
-    for (const auto& header : request.headers) headerBytes += static_cast<DWORD>(header.first.size() + header.second.size() + 4);
+    request.trace.headerLines.clear();
+    for (const auto& header : request.headers) {
+      headerBytes += static_cast<DWORD>(header.first.size() + header.second.size() + 4);
+      request.trace.headerLines.push_back(header.first + L": " + header.second);
+    }
   }
   Handle& connection = *handle.parent;
   bool fresh;
@@ -146,6 +169,7 @@ void Send(Handle& handle) {
       [&](RequestModel& request) {
         request.phase = Phase::kSent;
         request.written = optionalLength;
+        request.optionalSent = body;
         Keep(request, body);
       },
       WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, StatusInfo::None());
@@ -196,6 +220,7 @@ void Receive(Handle& handle) {
     maxRedirects = handle.DwordOption(WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS, 10);
     secure = (request.openFlags & WINHTTP_FLAG_SECURE) != 0;
   }
+  ReadOptionalAgain(handle);
   if (!Progress(handle, Step::kReceive, WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, StatusInfo::None())) return;
   if (response->neverAnswers) {
     FailOp(handle, Step::kReceive, ERROR_WINHTTP_TIMEOUT, Phase::kFailed);
@@ -208,6 +233,7 @@ void Receive(Handle& handle) {
         [](RequestModel& request) {
           request.phase = Phase::kOpened;
           ++request.resends;
+          request.ForgetOptional();
         },
         WINHTTP_CALLBACK_STATUS_REQUEST_ERROR,
         StatusInfo::Error(static_cast<DWORD_PTR>(Step::kReceive), ERROR_WINHTTP_RESEND_REQUEST));
@@ -254,6 +280,7 @@ void Receive(Handle& handle) {
       handle,
       [&](RequestModel& request) {
         request.phase = Phase::kHeaders;
+        request.ForgetOptional();
         request.answer = std::move(answer);
         request.chunk = 0;
         request.offset = 0;

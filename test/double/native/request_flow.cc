@@ -173,8 +173,9 @@ void FinishOp(Handle& handle, const std::function<void(RequestModel&)>& update, 
 void FailOp(Handle& handle, Step step, DWORD error, Phase phase) {
   FinishOp(
       handle,
-      [phase](RequestModel& request) {
+      [phase, step](RequestModel& request) {
         request.phase = phase;
+        if (step == Step::kReceive) request.ForgetOptional();
         if (phase == Phase::kFailed) request.dropConnection = true;
       },
       WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, StatusInfo::Error(static_cast<DWORD_PTR>(step), error));

@@ -53,6 +53,18 @@ bool QueryValue(const RequestModel& request, DWORD level, LPCWSTR name, LPDWORD 
   return true;
 }
 
+// The response's headers change between the sizing call and the next (as the script asks): a caller must size again
+// until its buffer fits, not assume the second call succeeds.
+void GrowAfterShortBuffer(RequestModel& request, std::mutex& mutex) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (request.response == nullptr || request.grown >= request.response->growOnShortBuffer ||
+      request.answer.headers.empty()) {
+    return;
+  }
+  request.answer.headers.front().second += std::wstring(100, L'g');
+  ++request.grown;
+}
+
 }  // namespace
 
 BOOL WinHttpAddRequestHeaders(HINTERNET value, LPCWSTR headers, DWORD headersLength, DWORD modifiers) {
@@ -100,6 +112,7 @@ BOOL WinHttpQueryHeaders(HINTERNET value, DWORD infoLevel, LPCWSTR name, LPVOID 
     const DWORD needed = static_cast<DWORD>((text.size() + 1) * sizeof(WCHAR));
     if (buffer == nullptr || *bufferLength < needed) {
       *bufferLength = needed;
+      GrowAfterShortBuffer(*handle->request, handle->mutex);
       return Fail(api, ERROR_INSUFFICIENT_BUFFER, nullptr);
     }
     std::memcpy(buffer, text.c_str(), needed);

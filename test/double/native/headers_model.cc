@@ -19,6 +19,40 @@ std::wstring Trim(const std::wstring& text) {
   return text.substr(first, text.find_last_not_of(L" \t") - first + 1);
 }
 
+// One "Name: value" line with the WINHTTP_ADDREQ_FLAG_* modifiers, as the WinHttpAddRequestHeaders reference
+// describes them: ADD_IF_NEW adds only a header not yet present (else ERROR_WINHTTP_HEADER_ALREADY_EXISTS); COALESCE
+// (= COALESCE_WITH_COMMA) and COALESCE_WITH_SEMICOLON merge the value into the first header of that name; REPLACE
+// replaces the value of the header found, or removes it if the new value is empty, and adds a header not found only
+// with ADD ("Adds the header if it does not exist. Used with WINHTTP_ADDREQ_FLAG_REPLACE"). Without those flags the
+// line is added, after any of the same name (repeated names are kept, in order).
+DWORD AddHeader(HeaderList& headers, const std::wstring& name, const std::wstring& value, DWORD modifiers) {
+  auto found = headers.end();
+  for (auto it = headers.begin(); it != headers.end() && found == headers.end(); ++it) {
+    if (SameName(it->first, name)) found = it;
+  }
+  const bool exists = found != headers.end();
+  if ((modifiers & WINHTTP_ADDREQ_FLAG_ADD_IF_NEW) != 0) {
+    if (exists) return ERROR_WINHTTP_HEADER_ALREADY_EXISTS;
+  } else if ((modifiers & WINHTTP_ADDREQ_FLAG_REPLACE) != 0) {
+    if (exists && value.empty()) {
+      headers.erase(found);
+    } else if (exists) {
+      found->second = value;
+    } else if ((modifiers & WINHTTP_ADDREQ_FLAG_ADD) != 0) {
+      headers.emplace_back(name, value);
+    }
+    return 0;
+  } else if (exists && (modifiers & WINHTTP_ADDREQ_FLAG_COALESCE_WITH_COMMA) != 0) {
+    found->second += L", " + value;
+    return 0;
+  } else if (exists && (modifiers & WINHTTP_ADDREQ_FLAG_COALESCE_WITH_SEMICOLON) != 0) {
+    found->second += L"; " + value;
+    return 0;
+  }
+  headers.emplace_back(name, value);
+  return 0;
+}
+
 }  // namespace
 
 DWORD AddHeaderLines(HeaderList& headers, const std::wstring& lines, DWORD modifiers) {
@@ -31,20 +65,8 @@ DWORD AddHeaderLines(HeaderList& headers, const std::wstring& lines, DWORD modif
     if (line.empty()) continue;
     const size_t colon = line.find(L':');
     if (colon == std::wstring::npos || Trim(line.substr(0, colon)).empty()) return ERROR_WINHTTP_INVALID_HEADER;
-    const std::wstring name = Trim(line.substr(0, colon));
-    const std::wstring value = Trim(line.substr(colon + 1));
-    bool exists = false;
-    for (const auto& header : headers) exists = exists || SameName(header.first, name);
-    if ((modifiers & WINHTTP_ADDREQ_FLAG_ADD_IF_NEW) != 0 && exists) return ERROR_WINHTTP_HEADER_ALREADY_EXISTS;
-    if ((modifiers & WINHTTP_ADDREQ_FLAG_REPLACE) != 0) {
-      HeaderList kept;
-      for (auto& header : headers) {
-        if (!SameName(header.first, name)) kept.push_back(std::move(header));
-      }
-      headers = std::move(kept);
-      if (value.empty()) continue;  // REPLACE with an empty value removes the header
-    }
-    headers.emplace_back(name, value);
+    const DWORD error = AddHeader(headers, Trim(line.substr(0, colon)), Trim(line.substr(colon + 1)), modifiers);
+    if (error != 0) return error;
   }
   return 0;
 }

@@ -31,7 +31,8 @@ struct Trace {
   std::wstring path;
   std::vector<DWORD> notifications;  // every status delivered, in order
   std::vector<DWORD> errors;         // REQUEST_ERROR's dwError values, in order
-  std::string received;              // request body bytes the "server" got (first 64 KiB)
+  std::vector<std::wstring> headerLines;  // the request's header lines as last sent ("Name: value"), in order
+  std::string received;              // every request body byte the "server" got: optional data, then each write
 };
 
 class World {
@@ -44,6 +45,9 @@ class World {
 
   // True (and the error to report) if the script fails this call of `api` (option: -1 unless Set/QueryOption).
   bool TakeCallFault(const char* api, int64_t option, DWORD* error);
+
+  // True if the script makes the addon throw std::bad_alloc at `point` for this notification (counts it).
+  bool TakeAllocationFault(const char* point, DWORD status);
 
   // The caller broke a documented rule; `what` says which.
   void Violation(std::string what);
@@ -64,6 +68,7 @@ class World {
   std::mutex mutex_;
   std::shared_ptr<const Script> script_;
   std::vector<int> faultCalls_;  // calls matched so far, per script_->callFaults entry
+  std::vector<int> allocationFaultsThrown_;  // per script_->allocationFaults entry
   std::vector<std::string> violations_;
   std::deque<Trace> traces_;
   std::atomic<uint64_t> requestSerial_{0};

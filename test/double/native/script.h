@@ -44,6 +44,9 @@ struct Response {
   std::vector<std::pair<std::wstring, std::wstring>> headers;
   std::vector<std::string> body;            // chunks: each DATA_AVAILABLE reports at most the rest of one chunk
   DWORD readLimit = 0;                      // most bytes one READ_COMPLETE returns (0: no limit)
+  // The first this many WinHttpQueryHeaders text answers of ERROR_INSUFFICIENT_BUFFER each lengthen the first header
+  // by 100 characters afterwards, so the buffer sized from the answer is too small again at the next call.
+  int growOnShortBuffer = 0;
   std::vector<Redirect> redirects;
   std::vector<int> interim;                 // 1xx statuses, each an INTERMEDIATE_RESPONSE
   DWORD secureFailure = 0;                  // SECURE_FAILURE flags, then 12175 for the send
@@ -68,6 +71,15 @@ struct CallFault {
   int64_t option = -1;
 };
 
+// A std::bad_alloc the addon's own code throws at a test point (native/platform/injected_fault.h): where
+// ("status-callback": while OnWinHttpStatus copies and queues a notification; "call-js": while the JS thread hands
+// one to JavaScript), for which WINHTTP_CALLBACK_STATUS_*, and how many times (-1: always).
+struct AllocationFault {
+  std::string at;
+  DWORD status;
+  int times = 1;
+};
+
 struct Script {
   uint64_t seed = 1;
   Choice completion = Choice::kFirst;  // kFirst: a pool thread; kSecond: synchronously, inside the call
@@ -79,6 +91,7 @@ struct Script {
   std::map<std::wstring, Response> routes;  // by request path ("/a?b"), then by path without the query
   Response fallback;                        // for every other path
   std::vector<CallFault> callFaults;
+  std::vector<AllocationFault> allocationFaults;
 
   const Response& ResponseFor(const std::wstring& path) const {
     auto found = routes.find(path);

@@ -18,6 +18,7 @@ std::shared_ptr<const Script> World::script() {
 void World::Install(std::shared_ptr<const Script> script) {
   std::lock_guard<std::mutex> lock(mutex_);
   faultCalls_.assign(script->callFaults.size(), 0);
+  allocationFaultsThrown_.assign(script->allocationFaults.size(), 0);
   script_ = std::move(script);
   violations_.clear();
   traces_.clear();
@@ -32,6 +33,19 @@ bool World::TakeCallFault(const char* api, int64_t option, DWORD* error) {
     if (seen < fault.skip || (fault.times >= 0 && seen >= fault.skip + fault.times)) continue;
     counters.injected.fetch_add(1);
     *error = fault.error;
+    return true;
+  }
+  return false;
+}
+
+bool World::TakeAllocationFault(const char* point, DWORD status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (size_t i = 0; i < script_->allocationFaults.size(); ++i) {
+    const AllocationFault& fault = script_->allocationFaults[i];
+    if (fault.at != point || fault.status != status) continue;
+    if (fault.times >= 0 && allocationFaultsThrown_[i] >= fault.times) continue;
+    ++allocationFaultsThrown_[i];
+    counters.injected.fetch_add(1);
     return true;
   }
   return false;

@@ -3,7 +3,7 @@
 #include <cwctype>
 #include <set>
 #include <string>
-#include "../wide_string.h"
+#include "wide_string.h"  // native/, on the include path of the double build
 
 namespace contract_double {
 namespace {
@@ -88,7 +88,7 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
   Napi::Object object = ObjectAt(value, where);
   OnlyKeys(object, where, {"status", "statusText", "version", "headers", "body", "readLimit", "redirects", "interim",
                            "secureFailure", "clientCertNeeded", "resends", "neverAnswers", "keepAlive", "address",
-                           "faults", "stalls"});
+                           "faults", "stalls", "growOnShortBuffer"});
   Response response;
   if (object.Has("status")) response.status = static_cast<int>(NumberAt(object.Get("status"), where + ".status"));
   if (object.Has("statusText")) response.statusText = WideAt(object.Get("statusText"), where + ".statusText");
@@ -117,6 +117,9 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
     size_t total = 0;
     for (const std::string& chunk : response.body) total += chunk.size();
     if (total > 0) response.headers.emplace_back(L"Content-Length", std::to_wstring(total));
+  }
+  if (object.Has("growOnShortBuffer")) {
+    response.growOnShortBuffer = static_cast<int>(NumberAt(object.Get("growOnShortBuffer"), where + ".growOnShortBuffer"));
   }
   if (object.Has("readLimit")) response.readLimit = static_cast<DWORD>(NumberAt(object.Get("readLimit"), where + ".readLimit"));
   if (object.Has("redirects")) {
@@ -180,11 +183,24 @@ CallFault CallFaultFrom(const Napi::Value& value, const std::string& where) {
   return fault;
 }
 
+AllocationFault AllocationFaultFrom(const Napi::Value& value, const std::string& where) {
+  Napi::Object object = ObjectAt(value, where);
+  OnlyKeys(object, where, {"at", "status", "times"});
+  const Napi::Value at = object.Get("at");
+  const std::string point = at.IsString() ? at.As<Napi::String>().Utf8Value() : std::string();
+  if (point != "status-callback" && point != "call-js") {
+    Reject(object.Env(), where + ".at", "must be \"status-callback\" or \"call-js\"");
+  }
+  AllocationFault fault{point, static_cast<DWORD>(NumberAt(object.Get("status"), where + ".status"))};
+  if (object.Has("times")) fault.times = static_cast<int>(NumberAt(object.Get("times"), where + ".times"));
+  return fault;
+}
+
 }  // namespace
 
 Script ScriptFromJs(const Napi::Object& object) {
   OnlyKeys(object, "script", {"seed", "completion", "cancel", "closing", "delayMs", "trace", "routes", "fallback",
-                              "failCalls"});
+                              "failCalls", "throwBadAlloc"});
   Script script;
   if (object.Has("seed")) script.seed = static_cast<uint64_t>(NumberAt(object.Get("seed"), "seed"));
   if (object.Has("completion")) script.completion = ChoiceAt(object.Get("completion"), "completion", "pool", "sync");
@@ -214,6 +230,13 @@ Script ScriptFromJs(const Napi::Object& object) {
     Napi::Array faults = ArrayAt(object.Get("failCalls"), "failCalls");
     for (uint32_t i = 0; i < faults.Length(); ++i) {
       script.callFaults.push_back(CallFaultFrom(faults.Get(i), "failCalls[" + std::to_string(i) + "]"));
+    }
+  }
+  if (object.Has("throwBadAlloc")) {
+    Napi::Array faults = ArrayAt(object.Get("throwBadAlloc"), "throwBadAlloc");
+    for (uint32_t i = 0; i < faults.Length(); ++i) {
+      script.allocationFaults.push_back(
+          AllocationFaultFrom(faults.Get(i), "throwBadAlloc[" + std::to_string(i) + "]"));
     }
   }
   return script;

@@ -78,6 +78,9 @@ BOOL WinHttpSendRequest(HINTERNET value, LPCWSTR headers, DWORD headersLength, L
     if (context != 0) handle->context = context;
     request.totalLength = totalLength;
     request.written = 0;
+    request.optional = optional;
+    request.optionalLength = optionalLength;
+    request.optionalSent.clear();
     if (request.response == nullptr) request.response = &request.script->ResponseFor(request.path);
   }
   StartPending(handle);

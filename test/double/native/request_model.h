@@ -56,12 +56,26 @@ struct RequestModel {
   Phase phase = Phase::kOpened;
   DWORD totalLength = 0;
   DWORD written = 0;
+  // WinHttpSendRequest's lpOptional, which "must remain available until the request handle is closed or the call to
+  // WinHttpReceiveResponse has completed" (WinHttpSendRequest reference): WinHTTP sends it again after a 401/407
+  // challenge, a 307/308 redirect or a resend. Kept from the call until WinHttpReceiveResponse completes, with the
+  // bytes read at SENDREQUEST_COMPLETE, so the receive step can read the buffer again and compare.
+  const void* optional = nullptr;
+  DWORD optionalLength = 0;
+  std::string optionalSent;
+  // WinHttpReceiveResponse has completed (HEADERS_AVAILABLE or its REQUEST_ERROR): WinHTTP lets go of the data.
+  void ForgetOptional() {
+    optional = nullptr;
+    optionalLength = 0;
+    optionalSent.clear();
+  }
   std::map<Step, int> calls;  // calls started per step, for StepFault::call
   int resends = 0;            // 12032s delivered so far
   Answer answer;
   size_t chunk = 0;           // read position in answer.body
   size_t offset = 0;
   bool dropConnection = false;
+  int grown = 0;              // headers lengthened so far (Response::growOnShortBuffer)
 
   std::optional<PendingOp> op;
   uint64_t nextOpSerial = 1;
