@@ -21,6 +21,7 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("receiveResponse", &RequestWrap::ReceiveResponse),
                          InstanceMethod("queryDataAvailable", &RequestWrap::QueryDataAvailable),
                          InstanceMethod("read", &RequestWrap::Read),
+                         InstanceMethod("pump", &RequestWrap::Pump),
                      });
 }
 
@@ -63,7 +64,7 @@ RequestWrap::~RequestWrap() {
   if (state_ == nullptr) return;
   if (!closed_) {
     closed_ = true;
-    WinHttpCloseHandle(handle());
+    state_->pump.Close(state_);
   }
   // A dropped request is collected even while its HANDLE_CLOSING is still due: it no longer keeps the loop alive.
   if (awaitingClose_) dispatcher_->EndWork(Env());
@@ -230,7 +231,7 @@ Napi::Value RequestWrap::Close(const Napi::CallbackInfo& info) {
     // State first: HANDLE_CLOSING may arrive inside WinHttpCloseHandle, on this thread.
     awaitingClose_ = true;
     dispatcher_->BeginWork(info.Env());
-    WinHttpCloseHandle(handle());
+    state_->pump.Close(state_);  // WinHttpCloseHandle, now or as soon as a pump call under way returns
   }
   return info.Env().Undefined();
 }
@@ -303,6 +304,7 @@ Napi::Value RequestWrap::ReceiveResponse(const Napi::CallbackInfo& info) {
 
 Napi::Value RequestWrap::QueryDataAvailable(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (state_->pump.Started()) ThrowUsage(env, "queryDataAvailable(): the body is read by pump()");
   StartCall(env, API_QUERY_DATA_AVAILABLE, "WinHttpQueryDataAvailable");
   if (!WinHttpQueryDataAvailable(handle(), nullptr)) FailCall(env, "WinHttpQueryDataAvailable");
   return env.Undefined();
@@ -313,8 +315,23 @@ Napi::Value RequestWrap::Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DWORD size = DwordArg(info[0]);
   CheckCallAllowed(env, "WinHttpReadData");
+  if (state_->pump.Started()) ThrowUsage(env, "read(): the body is read by pump()");
   uint8_t* buffer = state_->readBuffer.Reserve(size);
   StartCall(env, API_READ_DATA, "WinHttpReadData");
   if (!WinHttpReadData(handle(), buffer, size, nullptr)) FailCall(env, "WinHttpReadData");
+  return env.Undefined();
+}
+
+// pump(maxBytes): the body pump (body_pump.h) gathers up to maxBytes into the state's read buffer, chaining
+// WinHttpQueryDataAvailable and WinHttpReadData itself; one READ_COMPLETE hands JavaScript a copy (0 bytes: the end),
+// or one REQUEST_ERROR the failure. Errors of those calls arrive as REQUEST_ERROR, never thrown here.
+Napi::Value RequestWrap::Pump(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const DWORD size = DwordArg(info[0]);
+  if (size == 0) ThrowUsage(env, "pump(maxBytes): maxBytes must be at least 1");
+  CheckCallAllowed(env, "WinHttpReadData");
+  state_->readBuffer.Reserve(size);
+  StartCall(env, API_READ_DATA, "WinHttpReadData");
+  state_->pump.Start(state_, size);
   return env.Undefined();
 }

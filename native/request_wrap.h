@@ -35,6 +35,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value ReceiveResponse(const Napi::CallbackInfo& info);
   Napi::Value QueryDataAvailable(const Napi::CallbackInfo& info);
   Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value Pump(const Napi::CallbackInfo& info);
 
   HINTERNET handle() const { return state_->handle; }
   // Throws unless a call may start now: the request is open, no call is pending, no failure ended it.

@@ -51,7 +51,7 @@ export interface SendOptions {
 const OPEN_KEYS = ['timeouts', 'signal', ...BEHAVIOUR_KEYS];
 const SEND_KEYS = ['headers', 'contentLength', 'body'];
 
-type Step = 'send' | 'write' | 'receive' | 'query' | 'read';
+type Step = 'send' | 'write' | 'receive' | 'query' | 'read' | 'pump';
 type Phase = 'opened' | 'sending' | 'sent' | 'response' | 'ended';
 
 interface Pending {
@@ -71,6 +71,7 @@ const STEP_API: Record<Step, string> = {
   receive: 'WinHttpReceiveResponse',
   query: 'WinHttpQueryDataAvailable',
   read: 'WinHttpReadData',
+  pump: 'WinHttpReadData',
 };
 
 const DEFAULT_READ_SIZE = 64 * 1024;
@@ -267,6 +268,27 @@ export class Request extends EventEmitter {
     return chunk;
   }
 
+  /**
+   * The next body bytes as they arrive, up to maxBytes, or null at the end: the addon chains WinHttpQueryDataAvailable
+   * and WinHttpReadData itself and hands over one chunk when maxBytes are gathered, the body ends, or nothing more has
+   * arrived yet (so a streamed response is not held back). One crossing per chunk instead of four per WinHTTP read.
+   * Once used, read() and queryDataAvailable() are refused on this request.
+   */
+  async readAvailable(maxBytes = DEFAULT_READ_SIZE): Promise<Buffer | null> {
+    if (this.#bodyDone()) return null;
+    this.#expectPhase('response', 'readAvailable()');
+    if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_READ_SIZE) {
+      throw outOfRange('maxBytes', `>= 1 && <= ${MAX_READ_SIZE}`, maxBytes);
+    }
+    const chunk = (await this.#step('pump', () => this.#native.pump(maxBytes))) as Buffer;
+    if (chunk.byteLength === 0) {
+      this.#endOfBody();
+      return null;
+    }
+    this.#received += chunk.byteLength;
+    return chunk;
+  }
+
   /** Bytes of body read so far. */
   get bytesReceived(): number {
     return this.#received;
@@ -314,7 +336,7 @@ export class Request extends EventEmitter {
 
   #step(step: Step, start: () => void): Promise<number | Buffer | string> {
     return new Promise((resolve, reject) => {
-      const site = step === 'read' || step === 'query' ? undefined : callSite();
+      const site = step === 'read' || step === 'query' || step === 'pump' ? undefined : callSite();
       this.#pending = { step, resolve, reject, site };
       try {
         start();

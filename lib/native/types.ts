@@ -38,6 +38,8 @@ export interface NativeRequest {
   receiveResponse(): void;
   queryDataAvailable(): void;
   read(maxBytes: number): void;
+  /** The body pump (native/body_pump.h): one READ_COMPLETE with up to maxBytes gathered from several reads. */
+  pump(maxBytes: number): void;
 }
 
 export interface CrackedUrl {
