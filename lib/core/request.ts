@@ -21,7 +21,9 @@ import type { NativeConnection, NativeRequest } from '../native/types';
 import { abortErrorFor } from './abort';
 import { toBytes } from './bytes';
 import { formatted } from './formatted';
-import { applyBehaviour, BEHAVIOUR_KEYS, resolveBehaviour, type RequestBehaviour, type SessionBehaviour } from './behaviour';
+import {
+  behaviourOptions, BEHAVIOUR_KEYS, protocolOptionFailure, resolveBehaviour, type RequestBehaviour, type SessionBehaviour,
+} from './behaviour';
 import { callSite, withCallerStack } from './call-site';
 import { formatHeaderLines, normalizeHeaders, requestHeadersFor, type HeadersInput } from './headers';
 import { readResponseHead, type ResponseHead } from './response-head';
@@ -136,11 +138,7 @@ export class Request extends EventEmitter {
     this.#native = callNative(() => new binding.Request(connection, method, path, flags,
       (status, value, asyncApi, error, secureFailure) => this.#onStatus(status, value, asyncApi, error, secureFailure)));
     try {
-      callNative(() => {
-        this.#native.setTimeouts(timeouts.resolve, timeouts.connect, timeouts.send, timeouts.receive);
-        this.#native.setOption(WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse);
-      });
-      applyBehaviour(this.#native, behaviour);
+      this.#configure(timeouts, behaviour);
     } catch (error) {
       // Not yet known to the connection: close the handle only.
       this.#closed = true;
@@ -156,6 +154,20 @@ export class Request extends EventEmitter {
     this.on('removeListener', () => this.#updateNotifications(this.eventNames()));
   }
 
+  // Timeouts (WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT always: Wine waits for headers forever otherwise) and the
+  // behaviour's options, in one native call.
+  #configure(timeouts: Timeouts, behaviour: SessionBehaviour): void {
+    const options = [WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse, ...behaviourOptions(behaviour)];
+    try {
+      this.#native.configure(timeouts.resolve, timeouts.connect, timeouts.send, timeouts.receive, options);
+    } catch (raw) {
+      const error = toPublicError(raw);
+      if (!(error instanceof WinHttpError)) throw error;
+      const failure = protocolOptionFailure(error, (raw as { option?: number }).option, behaviour);
+      if (failure !== undefined) throw failure;
+    }
+  }
+
   /** Timings of this request, from WinHTTP's notifications; complete once the body was read to its end. */
   timings(): RequestTimings {
     const marks = this.#closed && this.#finalTimings !== undefined ? this.#finalTimings : this.#native.timings();
@@ -164,8 +176,14 @@ export class Request extends EventEmitter {
 
   #finalTimings: number[] | undefined;
 
+  // The addon is told only when the mask changes: registering these very listeners changes nothing.
+  #notifyMask = 0;
+
   #updateNotifications(names: Array<string | symbol>): void {
-    if (!this.#closed) this.#native.setNotifications(notificationMask(names));
+    const mask = notificationMask(names);
+    if (this.#closed || mask === this.#notifyMask) return;
+    this.#notifyMask = mask;
+    this.#native.setNotifications(mask);
   }
 
   get closed(): boolean {

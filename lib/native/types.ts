@@ -29,6 +29,8 @@ export interface NativeRequest {
   addHeaders(lines: string): void;
   setTimeouts(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number): void;
   setOption(option: number, value: number): void;
+  /** WinHttpSetTimeouts, then WinHttpSetOption per [option, value] pair; a failure's error names its `option`. */
+  configure(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number, optionPairs: number[]): void;
   queryHeaders(infoLevel: number, name: string | null, index: number): HeaderQueryResult | null;
   close(): void;
   setNotifications(mask: number): void;
