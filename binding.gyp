@@ -17,6 +17,7 @@
             'native/dispatcher.cc',
             'native/status_callback.cc',
             'native/request_state.cc',
+            'native/body_pump.cc',
             'native/session_wrap.cc',
             'native/connection_wrap.cc',
             'native/request_wrap.cc',

@@ -12,7 +12,7 @@ const FIGURES = [
   ['sequential-10k', 'rps', '10k sequential, req/s'],
   ['upload-256MiB', 'throughput', '256 MiB upload, MB/s'],
 ];
-const COLORS = { lowlevel: '#1f77b4', request: '#ff7f0e', 'node-fetch': '#7f7f7f', 'node-http': '#bcbd22' };
+const COLORS = { 'reference-query': '#2ca02c', lowlevel: '#1f77b4', request: '#ff7f0e', 'node-fetch': '#7f7f7f', 'node-http': '#bcbd22' };
 const LEFT = 170;
 const WIDTH = 560;
 const BAR = 14;

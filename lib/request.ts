@@ -75,7 +75,8 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   try {
     const first = { url: new URL(href), method, headers, body, contentLength };
     const open = { keepAlive, maxResponseHeaderSize, maxResponseDrainSize, httpVersion, timeouts, signal: combined };
-    const done = await untilAborted(dispatch(first, { session, policy, open }, current, clear), combined, current);
+    const done = await untilAborted(dispatch(first, target, { session, policy, open }, current, clear), combined,
+      current);
     return new Response(done.url, done.redirects, done.head, done.request, done.body);
   } catch (error) {
     clear();

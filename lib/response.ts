@@ -1,5 +1,6 @@
 // What request() resolves with: the response head and a Readable body that pulls from WinHTTP only as the consumer
-// reads (one WinHttpQueryDataAvailable + WinHttpReadData per _read), so a slow consumer slows the download.
+// reads (one readAvailable() per _read: the addon gathers up to 256 KiB of what has arrived), so a slow consumer
+// slows the download.
 import { Readable } from 'node:stream';
 import { abortErrorFor } from './core/abort';
 import type { Request, ResponseHead } from './core/request';

@@ -10,6 +10,14 @@ void SetTimeoutsFromArgs(const Napi::CallbackInfo& info, HINTERNET handle) {
   if (!WinHttpSetTimeouts(handle, resolve, connect, send, receive)) ThrowLastError(info.Env(), "WinHttpSetTimeouts");
 }
 
+void SetDwordOptions(Napi::Env env, const Napi::Array& pairs, HINTERNET handle) {
+  for (uint32_t i = 0; i + 1 < pairs.Length(); i += 2) {
+    const DWORD option = DwordArg(pairs.Get(i));
+    DWORD value = DwordArg(pairs.Get(i + 1));
+    if (!WinHttpSetOption(handle, option, &value, sizeof(value))) ThrowOptionError(env, GetLastError(), option);
+  }
+}
+
 void SetDwordOptionFromArgs(const Napi::CallbackInfo& info, HINTERNET handle) {
   const DWORD option = DwordArg(info[0]);
   DWORD value = DwordArg(info[1]);

@@ -8,3 +8,6 @@
 void SetTimeoutsFromArgs(const Napi::CallbackInfo& info, HINTERNET handle);
 // setOption(option, value)
 void SetDwordOptionFromArgs(const Napi::CallbackInfo& info, HINTERNET handle);
+// The flat [option, value, option, value, ...] array `pairs`: WinHttpSetOption for each, in order. The first failure
+// throws, naming the option (ThrowOptionError); the options before it are set.
+void SetDwordOptions(Napi::Env env, const Napi::Array& pairs, HINTERNET handle);

@@ -2,11 +2,23 @@
 #include <string>
 #include "win_error.h"
 
-void ThrowWinHttpError(Napi::Env env, DWORD code, const char* api) {
+namespace {
+
+Napi::Error WinHttpErrorValue(Napi::Env env, DWORD code, const char* api) {
   Napi::Error error = Napi::Error::New(env, std::string(api) + " failed with error " + std::to_string(code));
   error.Set("errno", Napi::Number::New(env, code));
   error.Set("api", Napi::String::New(env, api));
   error.Set("systemMessage", Napi::String::New(env, SystemMessage(code)));
+  return error;
+}
+
+}  // namespace
+
+void ThrowWinHttpError(Napi::Env env, DWORD code, const char* api) { throw WinHttpErrorValue(env, code, api); }
+
+void ThrowOptionError(Napi::Env env, DWORD code, DWORD option) {
+  Napi::Error error = WinHttpErrorValue(env, code, "WinHttpSetOption");
+  error.Set("option", Napi::Number::New(env, option));
   throw error;
 }
 

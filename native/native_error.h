@@ -7,6 +7,8 @@
 // Throws an Error carrying `errno` (the Win32/WinHTTP code), `api` (the function that failed) and
 // `systemMessage` (FormatMessageW's text).
 [[noreturn]] void ThrowWinHttpError(Napi::Env env, DWORD code, const char* api);
+// Same for WinHttpSetOption, with `option` (the WINHTTP_OPTION_* that failed) on the error as well.
+[[noreturn]] void ThrowOptionError(Napi::Env env, DWORD code, DWORD option);
 // Same, with GetLastError() as the code: call right after the failing WinHTTP function.
 [[noreturn]] void ThrowLastError(Napi::Env env, const char* api);
 // Throws a TypeError for a misuse the TypeScript layer should already have stopped.

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include "body_pump.h"
 #include "byte_buffer.h"
 #include "event_sink.h"
 #include "handle_owner.h"
@@ -30,6 +31,8 @@ class RequestState {
   // and the state outlives HANDLE_CLOSING.
   ByteBuffer readBuffer;
   ByteBuffer writeBuffer;
+  // Reads the body into readBuffer once JavaScript pulls with pump() (body_pump.h); any thread.
+  BodyPump pump;
   // WinHttpSendRequest's optional data, a buffer of its own: it "must remain available until the request handle is
   // closed or the call to WinHttpReceiveResponse has completed" (WinHttpSendRequest reference), because WinHTTP
   // sends it again after a 401/407 challenge, a redirect or a resend; writes happen meanwhile. JS thread only:

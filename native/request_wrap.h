@@ -25,6 +25,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value AddHeaders(const Napi::CallbackInfo& info);
   Napi::Value SetTimeouts(const Napi::CallbackInfo& info);
   Napi::Value SetOption(const Napi::CallbackInfo& info);
+  Napi::Value Configure(const Napi::CallbackInfo& info);
   Napi::Value QueryHeaders(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value SetNotifications(const Napi::CallbackInfo& info);
@@ -35,6 +36,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value ReceiveResponse(const Napi::CallbackInfo& info);
   Napi::Value QueryDataAvailable(const Napi::CallbackInfo& info);
   Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value Pump(const Napi::CallbackInfo& info);
 
   HINTERNET handle() const { return state_->handle; }
   // Throws unless a call may start now: the request is open, no call is pending, no failure ended it.

@@ -46,6 +46,16 @@ bool DescribeProgress(RequestState* state, DWORD status, LPVOID info, DWORD leng
 // Copies the notification and posts it. May throw std::bad_alloc (the copies, the queue item).
 void Deliver(RequestState* state, DWORD status, LPVOID info, DWORD length) {
   InjectedFault("status-callback", status);
+  // Once JavaScript reads the body through the pump, the body's completions are the pump's; it posts the chunks.
+  if (status == WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE || status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE ||
+      status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) {
+    const auto* result = static_cast<const WINHTTP_ASYNC_RESULT*>(info);
+    const bool isError = status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR;
+    const DWORD value = status == WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE ? CopyDword(info) : isError ? 0 : length;
+    if (state->pump.OnCompletion(state, status, value, isError ? result->dwResult : 0, isError ? result->dwError : 0)) {
+      return;
+    }
+  }
   StatusEvent event;
   event.status = status;
   switch (status) {

@@ -4,7 +4,9 @@
 // notification into a completion queue; the main thread drains the queue and makes every WinHTTP call, so no
 // callback ever re-enters WinHTTP. Bodies are read with WinHttpReadData straight into a reused 64 KiB buffer
 // (read=direct, the default and the faster under Wine 8: one call per 64 KiB instead of two per 8 KiB; read=query
-// adds WinHttpQueryDataAvailable before each read, as lib/response.ts does). Usage (what scripts/bench.js runs):
+// adds WinHttpQueryDataAvailable before each read and reads what it reported, the strategy request() follows so that
+// a streamed response is delivered as it arrives; scripts/bench.js reports it as the client "reference-query").
+// Usage (what scripts/bench.js runs):
 //   reference_client.exe <get|small|sequential|inflight|upload> port=P [bytes=N] [concurrency=C] [seconds=S]
 //     [warmup=S] [count=K] [warmups=K] [chunk=B] [read=direct|query]
 // and it prints one JSON line with the scenario's figures.
@@ -152,10 +154,16 @@ class Client {
                                          WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     if (request->handle == nullptr) Fail("WinHttpOpenRequest");
     ++live_;
-    // The context rides on the send (WinHttpSendRequest dwContext), so every notification finds the request.
+    // The context is bound at once, before any call that can notify (as the binding does: a context given only to
+    // WinHttpSendRequest leaves a window where a notification, HANDLE_CLOSING included, carries none), and rides on
+    // the send too.
+    DWORD_PTR context = reinterpret_cast<DWORD_PTR>(request);
+    if (!WinHttpSetOption(request->handle, WINHTTP_OPTION_CONTEXT_VALUE, &context, sizeof(context))) {
+      Fail("WinHttpSetOption(WINHTTP_OPTION_CONTEXT_VALUE)");
+    }
     const DWORD total = static_cast<DWORD>(uploadBytes);
     if (!WinHttpSendRequest(request->handle, WINHTTP_NO_ADDITIONAL_HEADERS, 0, WINHTTP_NO_REQUEST_DATA, 0, total,
-                            reinterpret_cast<DWORD_PTR>(request))) {
+                            context)) {
       Finish(*request, GetLastError());
     }
   }

@@ -2,9 +2,7 @@
 // validated and turned into the WinHttpSetOption calls that implement it. Sessions give defaults; a request may
 // override all but cookies. Redirects and decoding are policy (lib/policy/), not WinHTTP options.
 import { invalidArg, outOfRange, WinHttpError } from '../errors';
-import type { NativeRequest } from '../native/types';
 import { ERROR_WINHTTP_INVALID_OPTION } from '../native/constants';
-import { callNative } from './native-call';
 
 export interface RequestBehaviour {
   /** Reuse connections (default true). */
@@ -84,28 +82,32 @@ export function sessionBehaviour(cookies: unknown, overrides: RequestBehaviour):
 }
 
 /**
- * Sets the options on a freshly opened request handle. WinHTTP never follows a redirect itself (the policy layer,
- * lib/policy/redirects.ts, decides each hop the same on every Windows), and decodes nothing.
+ * The options of a freshly opened request handle, as [option, value, ...] for the addon's configure(): one crossing
+ * for all of them. WinHTTP never follows a redirect itself (the policy layer, lib/policy/redirects.ts, decides each
+ * hop the same on every Windows), and decodes nothing. WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL comes last: it is always
+ * set (the default differs between Windows versions; .NET's WinHttpHandler sets it on every request too), and a
+ * WinHTTP too old to know it fails only that one, after the others were set (see protocolOptionFailure).
  */
-export function applyBehaviour(native: NativeRequest, behaviour: SessionBehaviour): void {
-  const set = (option: number, value: number) => callNative(() => native.setOption(option, value));
-  // The policy, not a redirect limit, is the reliable way to stop WinHTTP following (a limit ends in 12156).
-  set(OPTION.REDIRECT_POLICY, WINHTTP_OPTION_REDIRECT_POLICY_NEVER);
+export function behaviourOptions(behaviour: SessionBehaviour): number[] {
   const disabled = (behaviour.cookies ? 0 : WINHTTP_DISABLE_COOKIES) | (behaviour.keepAlive ? 0 : WINHTTP_DISABLE_KEEP_ALIVE);
-  if (disabled !== 0) set(OPTION.DISABLE_FEATURE, disabled);
-  set(OPTION.MAX_RESPONSE_HEADER_SIZE, behaviour.maxResponseHeaderSize);
-  set(OPTION.MAX_RESPONSE_DRAIN_SIZE, behaviour.maxResponseDrainSize);
-  // Always set: the default differs between Windows versions (.NET's WinHttpHandler sets it on every request for
-  // that reason). A WinHTTP too old to know the option can only do HTTP/1.1, which is what '1.1' asks for; an opt-in
-  // to 2 or 3 there fails clearly.
-  try {
-    set(OPTION.ENABLE_HTTP_PROTOCOL, PROTOCOL_FLAGS[behaviour.httpVersion]);
-  } catch (error) {
-    if (!(error instanceof WinHttpError) || error.errno !== ERROR_WINHTTP_INVALID_OPTION) throw error;
-    if (behaviour.httpVersion !== '1.1') {
-      throw new WinHttpError(error.errno, error.api, {
-        detail: `HTTP/${behaviour.httpVersion} was requested, but this WinHTTP does not support WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL (Windows 10 1607 or later is needed)`,
-      });
-    }
-  }
+  return [
+    OPTION.REDIRECT_POLICY, WINHTTP_OPTION_REDIRECT_POLICY_NEVER,
+    ...(disabled !== 0 ? [OPTION.DISABLE_FEATURE, disabled] : []),
+    OPTION.MAX_RESPONSE_HEADER_SIZE, behaviour.maxResponseHeaderSize,
+    OPTION.MAX_RESPONSE_DRAIN_SIZE, behaviour.maxResponseDrainSize,
+    OPTION.ENABLE_HTTP_PROTOCOL, PROTOCOL_FLAGS[behaviour.httpVersion],
+  ];
+}
+
+/**
+ * What a failed configure() means for the request: undefined when only ENABLE_HTTP_PROTOCOL failed as unknown to this
+ * WinHTTP and HTTP/1.1 was asked for (all it can do anyway), else the error to throw (a clear one when HTTP/2 or 3
+ * was asked for there).
+ */
+export function protocolOptionFailure(error: WinHttpError, option: number | undefined, behaviour: SessionBehaviour): Error | undefined {
+  if (option !== OPTION.ENABLE_HTTP_PROTOCOL || error.errno !== ERROR_WINHTTP_INVALID_OPTION) return error;
+  if (behaviour.httpVersion === '1.1') return undefined;
+  return new WinHttpError(error.errno, error.api, {
+    detail: `HTTP/${behaviour.httpVersion} was requested, but this WinHTTP does not support WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL (Windows 10 1607 or later is needed)`,
+  });
 }

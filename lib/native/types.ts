@@ -29,6 +29,8 @@ export interface NativeRequest {
   addHeaders(lines: string): void;
   setTimeouts(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number): void;
   setOption(option: number, value: number): void;
+  /** WinHttpSetTimeouts, then WinHttpSetOption per [option, value] pair; a failure's error names its `option`. */
+  configure(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number, optionPairs: number[]): void;
   queryHeaders(infoLevel: number, name: string | null, index: number): HeaderQueryResult | null;
   close(): void;
   setNotifications(mask: number): void;
@@ -38,6 +40,8 @@ export interface NativeRequest {
   receiveResponse(): void;
   queryDataAvailable(): void;
   read(maxBytes: number): void;
+  /** The body pump (native/body_pump.h): one READ_COMPLETE with up to maxBytes gathered from several reads. */
+  pump(maxBytes: number): void;
 }
 
 export interface CrackedUrl {

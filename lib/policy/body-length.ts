@@ -15,7 +15,7 @@ export function announcedLength(method: string, head: ResponseHead): number | un
   return Number(value);
 }
 
-/** The raw body of a request whose head has arrived, read with one queryDataAvailable + read per chunk. */
+/** The raw body of a request whose head has arrived, read with readAvailable() (the addon's body pump). */
 export class CheckedBody {
   readonly #request: Request;
   readonly #expected: number | undefined;
@@ -33,8 +33,7 @@ export class CheckedBody {
       return null;
     }
     try {
-      const available = await this.#request.queryDataAvailable();
-      const chunk = available === 0 ? null : await this.#request.read(Math.min(available, maxBytes));
+      const chunk = await this.#request.readAvailable(maxBytes);
       if (chunk === null) {
         this.#checkComplete(undefined);
         return null;

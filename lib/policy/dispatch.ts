@@ -1,23 +1,27 @@
 // The policy layer's one entry: an HTTP exchange as request() (and later fetch() and an undici Dispatcher) means
-// it, made of WinHTTP requests from core/. Each hop is a new request handle (one connection handle per origin, from
-// the session; WinHTTP pools the sockets); redirects.ts decides every hop, body-length.ts checks the body's bytes
-// and decoding.ts decodes them.
+// it, made of WinHTTP requests from core/. Each hop is a new request handle on the session's connection handle for
+// its origin (connections.ts; WinHTTP pools the sockets); redirects.ts decides every hop, body-length.ts checks the
+// body's bytes and decoding.ts decodes them.
 import type { Readable } from 'node:stream';
 import { invalidArg, WinHttpError } from '../errors';
 import { toBytes } from '../core/bytes';
-import type { Connection } from '../core/connection';
 import { findHeader, withHeader, type HeaderPairs } from '../core/headers';
 import { callNative } from '../core/native-call';
 import type { OpenRequestOptions, Request, ResponseHead } from '../core/request';
 import type { Session } from '../core/session';
 import { getBinding } from '../native/binding';
+import type { CrackedUrl } from '../native/types';
 import { ERROR_WINHTTP_RESEND_REQUEST } from '../native/constants';
 import type { PreparedBody } from '../body';
 import { ResponseBody } from '../response';
 import { announcedLength, CheckedBody } from './body-length';
+import { connectionFor } from './connections';
 import { ACCEPT_ENCODING, codingsToUndo, decodedBody } from './decoding';
 import type { RequestPolicy } from './options';
 import { nextHop, type Hop } from './redirects';
+
+/** A hop's target as WinHttpCrackUrl split it. */
+export type Target = Pick<CrackedUrl, 'secure' | 'host' | 'port' | 'path'>;
 
 export interface DispatchOptions {
   session: Session;
@@ -44,49 +48,47 @@ const MAX_RESENDS = 3;
 const REDIRECT_DRAIN_LIMIT = 64 * 1024;
 
 /**
- * Sends `first` and follows redirects as `options.policy` says. `current.request` is the hop under way (for the
- * AbortError it was closed with). Resolves with the final response, whose body releases its handles when it ends
- * or is destroyed; on failure every handle is closed already.
+ * Sends `first` (to `firstTarget`, its URL as WinHttpCrackUrl split it) and follows redirects as `options.policy`
+ * says. `current.request` is the hop under way (for the AbortError it was closed with). Resolves with the final
+ * response, whose body closes its request when it ends or is destroyed; on failure every request is closed already.
  */
-export async function dispatch(first: Hop, options: DispatchOptions, current: { request?: Request },
-  onBodyDone: () => void): Promise<Dispatched> {
+export async function dispatch(first: Hop, firstTarget: Target, options: DispatchOptions,
+  current: { request?: Request }, onBodyDone: () => void): Promise<Dispatched> {
   const { session, policy } = options;
   const decode = policy.decompress && findHeader(first.headers, 'accept-encoding') === undefined;
   const chain: Hop[] = [];
-  let connection: Connection | undefined;
+  let req: Request | undefined;
   try {
-    for (let hop = first; ;) {
+    for (let hop = first, target = firstTarget; ;) {
       chain.push(hop);
-      const target = callNative(() => getBinding().crackUrl(hop.url.href));
-      if (connection === undefined || connection.host !== target.host || connection.port !== target.port ||
-        connection.secure !== target.secure) {
-        connection?.close();
-        connection = session.connect(target.host, target.port, { secure: target.secure });
-      }
-      const req = connection.openRequest(hop.method, target.path === '' ? '/' : target.path, options.open);
+      const connection = connectionFor(session, target.host, target.port, target.secure);
+      req = connection.openRequest(hop.method, target.path === '' ? '/' : target.path, options.open);
       current.request = req;
       const headers = decode ? withHeader(hop.headers, 'Accept-Encoding', ACCEPT_ENCODING) : hop.headers;
       const head = await exchange(req, headers, hop.body, hop.contentLength);
       const next = nextHop(hop, head, policy, chain, session.behaviour.cookies);
       if (next === undefined) {
-        const body = responseBody(req, hop.method, head, decode, connection, onBodyDone, options.open.signal);
+        const body = responseBody(req, hop.method, head, decode, onBodyDone, options.open.signal);
         return { url: hop.url.href, redirects: chain.slice(1).map((h) => h.url.href), head, request: req, body };
       }
-      await drainAndClose(req, hop.method, head);
+      const previous = req;
+      req = undefined;
+      await drainAndClose(previous, hop.method, head);
       hop = next;
+      target = callNative(() => getBinding().crackUrl(hop.url.href));
     }
   } catch (error) {
-    connection?.close();
+    req?.close();
     throw error;
   }
 }
 
-function responseBody(req: Request, method: string, head: ResponseHead, decode: boolean, connection: Connection,
-  onBodyDone: () => void, signal: AbortSignal | undefined): Readable {
+function responseBody(req: Request, method: string, head: ResponseHead, decode: boolean, onBodyDone: () => void,
+  signal: AbortSignal | undefined): Readable {
   const codings = decode && announcedLength(method, head) !== 0 ? codingsToUndo(head.headers) : [];
   const release = () => {
     onBodyDone();
-    connection.close();
+    req.close();
   };
   const raw = new ResponseBody(new CheckedBody(req, method, head), req, release, signal);
   if (codings.length === 0) return raw;
