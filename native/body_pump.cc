@@ -157,10 +157,10 @@ BodyPump::Call BodyPump::Advance(RequestState* state, const Completion& done) {
   return Call::kNone;
 }
 
-void BodyPump::PostChunk(RequestState* state, DWORD bytes) noexcept {
-  StatusEvent event;
-  event.status = WINHTTP_CALLBACK_STATUS_READ_COMPLETE;
-  event.value = bytes;
+namespace {
+
+// Queues `event` for JavaScript; if even that fails for want of memory, the request's failure item carries it.
+void PostOrFail(RequestState* state, const StatusEvent& event) noexcept {
   try {
     state->sink()->Post(state, event);
   } catch (...) {
@@ -168,14 +168,19 @@ void BodyPump::PostChunk(RequestState* state, DWORD bytes) noexcept {
   }
 }
 
+}  // namespace
+
+void BodyPump::PostChunk(RequestState* state, DWORD bytes) noexcept {
+  StatusEvent event;
+  event.status = WINHTTP_CALLBACK_STATUS_READ_COMPLETE;
+  event.value = bytes;
+  PostOrFail(state, event);
+}
+
 void BodyPump::PostError(RequestState* state, DWORD_PTR asyncApi, DWORD error) noexcept {
   StatusEvent event;
   event.status = WINHTTP_CALLBACK_STATUS_REQUEST_ERROR;
   event.asyncApi = asyncApi;
   event.error = error;
-  try {
-    state->sink()->Post(state, event);
-  } catch (...) {
-    state->sink()->PostFailure(state, event.status);
-  }
+  PostOrFail(state, event);
 }
