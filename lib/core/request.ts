@@ -272,18 +272,7 @@ export class Request extends EventEmitter {
 
   /** WinHttpReadData: up to maxBytes of the body, or null at its end. */
   async read(maxBytes = DEFAULT_READ_SIZE): Promise<Buffer | null> {
-    if (this.#bodyDone()) return null;
-    this.#expectPhase('response', 'read()');
-    if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_READ_SIZE) {
-      throw outOfRange('maxBytes', `>= 1 && <= ${MAX_READ_SIZE}`, maxBytes);
-    }
-    const chunk = (await this.#step('read', () => this.#native.read(maxBytes))) as Buffer;
-    if (chunk.byteLength === 0) {
-      this.#endOfBody();
-      return null;
-    }
-    this.#received += chunk.byteLength;
-    return chunk;
+    return this.#readBody('read', 'read()', maxBytes, () => this.#native.read(maxBytes));
   }
 
   /**
@@ -293,12 +282,17 @@ export class Request extends EventEmitter {
    * Once used, read() and queryDataAvailable() are refused on this request.
    */
   async readAvailable(maxBytes = DEFAULT_READ_SIZE): Promise<Buffer | null> {
+    return this.#readBody('pump', 'readAvailable()', maxBytes, () => this.#native.pump(maxBytes));
+  }
+
+  // One body chunk from `start` (a read or a pump pull): null at the end of the body.
+  async #readBody(step: 'read' | 'pump', what: string, maxBytes: number, start: () => void): Promise<Buffer | null> {
     if (this.#bodyDone()) return null;
-    this.#expectPhase('response', 'readAvailable()');
+    this.#expectPhase('response', what);
     if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_READ_SIZE) {
       throw outOfRange('maxBytes', `>= 1 && <= ${MAX_READ_SIZE}`, maxBytes);
     }
-    const chunk = (await this.#step('pump', () => this.#native.pump(maxBytes))) as Buffer;
+    const chunk = (await this.#step(step, start)) as Buffer;
     if (chunk.byteLength === 0) {
       this.#endOfBody();
       return null;
