@@ -15,7 +15,7 @@ import { defaultSession } from './default-session';
 import { getBinding } from './native/binding';
 import { dispatch } from './policy/dispatch';
 import { POLICY_KEYS, refuseUnknownOptions, resolvePolicy, type RequestPolicyOptions } from './policy/options';
-import type { CredentialsOption } from './policy/credentials';
+import { checkCredentials, type CredentialsOption } from './policy/credentials';
 import { Response } from './response';
 
 export interface RequestOptions extends RequestBehaviour, RequestPolicyOptions {
@@ -64,6 +64,9 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   // Checked before any handle is opened (Request.send checks again, for low-level callers).
   requestHeadersFor(headers, method, body === undefined ? (contentLength ?? 0)
     : body.kind === 'bytes' ? body.bytes.byteLength : body.length);
+  const serverSecret = options.credentials === undefined ? undefined : checkCredentials(options.credentials, 'credentials');
+  const proxySecret = options.proxyCredentials === undefined ? undefined
+    : checkCredentials(options.proxyCredentials, 'proxyCredentials');
   if (options.session !== undefined && typeof (options.session as Session).connect !== 'function') {
     throw invalidArg('session', 'must be a Session');
   }
@@ -77,7 +80,7 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   if (target.userName !== '' || target.password !== '') {
     throw invalidArg('url', 'must not contain credentials', 'ERR_INVALID_ARG_VALUE');
   }
-  const credentials = session.credentials.withRequest(new URL(href).origin, options.credentials, options.proxyCredentials);
+  const credentials = session.credentials.withRequest(new URL(href).origin, serverSecret, proxySecret);
   const { signal: combined, clear } = withDeadline(signal, deadline);
   const { keepAlive, maxResponseHeaderSize, maxResponseDrainSize, httpVersion } = options;
   const current: { request?: Request } = {};

@@ -26,6 +26,11 @@ const REDACTED = '[credentials redacted]';
 /** Checked credentials (never printed). `where` names the option for errors, which never quote a value. */
 export function checkCredentials(value: unknown, where: string): Secret {
   if (value === 'default') return null;
+  if (typeof value === 'string') {
+    // fetch's credentials: 'include' | 'omit' | 'same-origin' are about cookies.
+    throw invalidArg(where, "must be { user, password, domain? } or 'default' (cookies are kept by new Session({ cookies: true }))",
+      'ERR_INVALID_ARG_VALUE');
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidArg(where, "must be { user, password, domain? } or 'default'");
   }
@@ -89,13 +94,12 @@ export class CredentialSet {
     return new CredentialSet(servers, proxy);
   }
 
-  /** This set with request()'s own: `credentials` for `origin` (the request URL's) and `proxyCredentials`. */
-  withRequest(origin: string, credentials: unknown, proxyCredentials: unknown): CredentialSet {
-    if (credentials === undefined && proxyCredentials === undefined) return this;
+  /** This set with request()'s own (checked) credentials for `origin` (the request URL's) and for the proxy. */
+  withRequest(origin: string, server: Secret | undefined, proxy: Secret | undefined): CredentialSet {
+    if (server === undefined && proxy === undefined) return this;
     const servers = new Map(this.#servers);
-    if (credentials !== undefined) servers.set(origin, checkCredentials(credentials, 'credentials'));
-    const proxy = proxyCredentials === undefined ? this.#proxy : checkCredentials(proxyCredentials, 'proxyCredentials');
-    return new CredentialSet(servers, proxy);
+    if (server !== undefined) servers.set(origin, server);
+    return new CredentialSet(servers, proxy === undefined ? this.#proxy : proxy);
   }
 
   /** The server credentials for `origin`: undefined when none were given for exactly that origin. */
