@@ -5,7 +5,10 @@
 // util.inspect output.
 import type * as http from 'node:http';
 import { inspect } from 'node:util';
+import { PassThrough } from 'node:stream';
 import { Session, request } from '../../lib';
+import { parseCli } from '../../lib/cli/args';
+import { runFetch } from '../../lib/cli/fetch-command';
 import { rejectionOf } from '../helpers/assertions';
 import { basicValue, startBasicProxy, startChallengingServer, type Seen } from '../helpers/auth-servers';
 import { closedPort, deterministicBytes, type TestServer } from '../helpers/servers';
@@ -201,5 +204,33 @@ describe('credentials never shown', () => {
     expect(error.code).toBe('ERR_INVALID_ARG_VALUE');
     expect(error.message).toMatch(/"credentials" argument has unknown keys "extra"/);
     expect(`${error.message}${inspect(error)}`).not.toMatch(/Hidden-/);
+  });
+});
+
+describe('the winhttp command', () => {
+  async function run(...argv: string[]): Promise<string> {
+    const options = parseCli(argv);
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await runFetch(options.url!, options, out);
+    return Buffer.concat(chunks).toString('latin1');
+  }
+
+  it('answers a 401 with --user, printing the response and never the credentials', async () => {
+    const output = await run('--proxy', 'none', '-u', `${ALICE.user}:${ALICE.password}`, `${origin.url}basic/cli`);
+    expect(output).toMatch(/^HTTP\/1\.1 200 OK\n/);
+    expect(output.endsWith('\n\nalice GET /basic/cli ')).toBe(true);
+    expect(output).not.toContain(ALICE.password);
+    expect(output).not.toContain(basicValue(ALICE).slice(6));
+    expect(origin.seen.map((s) => s.authorization)).toEqual([undefined, basicValue(ALICE)]);
+  });
+
+  it('answers a 407 with --proxy-user', async () => {
+    const output = await run('--proxy', `127.0.0.1:${proxy.port}`, '-U', `${PROXY_USER.user}:${PROXY_USER.password}`,
+      `http://localhost:${origin.port}/cli`);
+    expect(output).toMatch(/^HTTP\/1\.1 200 OK\n/);
+    expect(output).not.toContain(PROXY_USER.password);
+    expect(origin.seen.map((s) => s.path)).toEqual(['/cli']);
   });
 });
