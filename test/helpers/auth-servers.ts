@@ -4,6 +4,7 @@
 // what was sent where. A client that goes away mid-request only ends that request.
 import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { readBody, startHttpServer, type TestServer } from './servers';
 
 export interface Seen {
@@ -72,7 +73,8 @@ export async function startChallengingServer(user: User): Promise<TestServer<htt
 }
 
 /**
- * A forward proxy for http targets that wants Basic credentials (407 otherwise). It forwards every target to
+ * A forward proxy for http targets, and for https targets through CONNECT, that wants Basic credentials (407
+ * otherwise). It forwards every target to
  * 127.0.0.1 at the target's port (tests name targets "localhost": Wine sends origin-form when the proxy and target
  * host strings are equal).
  */
@@ -98,6 +100,21 @@ export async function startBasicProxy(user: User): Promise<TestServer<http.Serve
     upstream.on('error', () => res.destroy());
     upstream.end(body);
   })().catch(() => res.destroy()));
+  server.server.on('connect', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
+    const proxyAuthorization = req.headers['proxy-authorization'];
+    seen.push({ method: 'CONNECT', path: req.url ?? '', authorization: undefined, proxyAuthorization, body: Buffer.alloc(0) });
+    client.on('error', () => client.destroy());
+    if (proxyAuthorization !== basicValue(user)) {
+      client.write('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="proxy"\r\nContent-Length: 6\r\n\r\ndenied');
+      return;
+    }
+    const upstream = connect(Number(new URL(`http://${req.url ?? ''}`).port), '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client).pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+  });
   return Object.assign(server, { seen });
 }
 

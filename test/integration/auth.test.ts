@@ -11,7 +11,8 @@ import { parseCli } from '../../lib/cli/args';
 import { runFetch } from '../../lib/cli/fetch-command';
 import { rejectionOf } from '../helpers/assertions';
 import { basicValue, startBasicProxy, startChallengingServer, type Seen } from '../helpers/auth-servers';
-import { closedPort, deterministicBytes, type TestServer } from '../helpers/servers';
+import { closedPort, deterministicBytes, readBody, startHttpsServer, type TestServer } from '../helpers/servers';
+import { SUITE_CA } from '../helpers/trusted-ca';
 import { itUnlessWine } from '../helpers/wine';
 
 const ALICE = { user: 'alice', password: 'Wonder-land_42' };
@@ -152,6 +153,26 @@ describe('proxy (407)', () => {
       proxied.close();
     }
   });
+
+  itUnlessWine('on a 407 to CONNECT, Wine ignores the status and fails with 12157 (docs/wine.md)',
+    'answers a 407 to CONNECT for an https target', async () => {
+      const secure = await startHttpsServer((req, res) => void readBody(req).then(({ bytes }) => {
+        res.writeHead(200, { 'Content-Length': bytes.length + 3 }).end(Buffer.concat([Buffer.from('tls'), bytes]));
+      }), SUITE_CA);
+      const proxied = through(PROXY_USER);
+      try {
+        const res = await request(`https://localhost:${secure.port}/`, { method: 'POST', body: 'through a tunnel', session: proxied });
+        expect(res.status).toBe(200);
+        expect(await res.text()).toBe('tlsthrough a tunnel');
+        expect(proxy.seen.map((s) => [s.method, s.path, s.proxyAuthorization])).toEqual([
+          ['CONNECT', `localhost:${secure.port}`, undefined],
+          ['CONNECT', `localhost:${secure.port}`, basicValue(PROXY_USER)],
+        ]);
+      } finally {
+        proxied.close();
+        await secure.close();
+      }
+    });
 
   it('returns the 407 without proxy credentials, sending none', async () => {
     const proxied = through();
