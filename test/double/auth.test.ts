@@ -3,7 +3,7 @@
 // given to WinHttpSetCredentials must be one of those; the request is sent again on the same handle, its optional
 // data read again. The trace lists what each target received per response, so a test sees every credential sent.
 import { inspect } from 'node:util';
-import { BodyNotReplayableError, Session, request } from '../../lib';
+import { BodyNotReplayableError, InvalidStateError, Session, request } from '../../lib';
 import { contractDouble, finishedTrace, useContractDouble, type ChallengeScript, type Completion } from './helpers/contract-double';
 
 const pattern = (length: number): Buffer => Buffer.from(Array.from({ length }, (_, i) => (i * 31 + (i >> 8)) & 0xff));
@@ -180,4 +180,37 @@ it('never shows credentials in util.inspect of a session, or in errors about the
   } finally {
     secretive.close();
   }
+});
+
+describe('the low-level Request', () => {
+  it('reports the offered scheme bits, the first scheme and the target (WinHttpQueryAuthSchemes)', async () => {
+    contractDouble().setScenario({ routes: {
+      '/server': { challenges: [server(['Digest', 'Basic', 'Negotiate'])] },
+      '/proxy': { challenges: [{ target: 'proxy', schemes: ['NTLM', 'Basic'] }] },
+    } });
+    const connection = session.connect('double.test', 80);
+    for (const [path, expected] of [
+      ['/server', { supported: 0x8 | 0x1 | 0x10, first: 0x8, target: 0 }],
+      ['/proxy', { supported: 0x2 | 0x1, first: 0x2, target: 1 }],
+    ] as const) {
+      const req = connection.openRequest('GET', path);
+      await req.send();
+      expect((await req.receiveResponse()).status).toBe(path === '/proxy' ? 407 : 401);
+      expect(req.queryAuthSchemes()).toEqual(expected);
+      req.close();
+    }
+    connection.close();
+  });
+
+  it('refuses queryAuthSchemes() and setCredentials() on a response that is no challenge', async () => {
+    contractDouble().setScenario({ routes: { '/ok': { body: 'fine' } } });
+    const connection = session.connect('double.test', 80);
+    const req = connection.openRequest('GET', '/ok');
+    await req.send();
+    expect((await req.receiveResponse()).status).toBe(200);
+    expect(() => req.queryAuthSchemes()).toThrow(InvalidStateError);
+    expect(() => req.setCredentials(0, 1, { user: 'a', password: 'b' })).toThrow(InvalidStateError);
+    req.close();
+    connection.close();
+  });
 });
