@@ -21,6 +21,7 @@
             'native/session_wrap.cc',
             'native/connection_wrap.cc',
             'native/request_wrap.cc',
+            'native/auth_request.cc',
             'native/url_wrap.cc',
             'native/handle_options.cc',
             'native/native_error.cc',

@@ -8,6 +8,8 @@ export { Request, type OpenRequestOptions, type SendOptions, type ResponseHead }
 export type { Timeouts } from './core/timeouts';
 export type { RequestBehaviour } from './core/behaviour';
 export type { RequestPolicyOptions } from './policy/options';
+export type { Credentials, CredentialsOption, OriginCredentials } from './policy/credentials';
+export type { AuthSchemes } from './core/request';
 export type { ProgressEvent, ProgressEventName } from './core/notifications';
 export type { RequestTimings } from './core/timings';
 export type { HeadersInput, IncomingHeaders } from './core/headers';

@@ -15,6 +15,7 @@ import { defaultSession } from './default-session';
 import { getBinding } from './native/binding';
 import { dispatch } from './policy/dispatch';
 import { POLICY_KEYS, refuseUnknownOptions, resolvePolicy, type RequestPolicyOptions } from './policy/options';
+import { checkCredentials, type CredentialsOption } from './policy/credentials';
 import { Response } from './response';
 
 export interface RequestOptions extends RequestBehaviour, RequestPolicyOptions {
@@ -30,10 +31,17 @@ export interface RequestOptions extends RequestBehaviour, RequestPolicyOptions {
   deadline?: number;
   /** The session to use (its proxy, user agent, timeouts, cookies, defaults); default: a shared one. */
   session?: Session;
+  /**
+   * For a 401 from the request URL's origin only (never sent to another origin after a redirect): { user, password,
+   * domain? }, or 'default' for the logged-on user's (Negotiate/NTLM). Overrides the session's for that origin.
+   */
+  credentials?: CredentialsOption;
+  /** For a 407 from the proxy, on every hop: { user, password, domain? } or 'default'. Overrides the session's. */
+  proxyCredentials?: CredentialsOption;
 }
 
 const REQUEST_KEYS = ['method', 'headers', 'body', 'contentLength', 'timeout', 'signal', 'deadline', 'session',
-  ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
+  'credentials', 'proxyCredentials', ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
 
 function urlText(url: unknown): string {
   if (typeof url === 'string') return url;
@@ -56,6 +64,9 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   // Checked before any handle is opened (Request.send checks again, for low-level callers).
   requestHeadersFor(headers, method, body === undefined ? (contentLength ?? 0)
     : body.kind === 'bytes' ? body.bytes.byteLength : body.length);
+  const serverSecret = options.credentials === undefined ? undefined : checkCredentials(options.credentials, 'credentials');
+  const proxySecret = options.proxyCredentials === undefined ? undefined
+    : checkCredentials(options.proxyCredentials, 'proxyCredentials');
   if (options.session !== undefined && typeof (options.session as Session).connect !== 'function') {
     throw invalidArg('session', 'must be a Session');
   }
@@ -69,13 +80,14 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   if (target.userName !== '' || target.password !== '') {
     throw invalidArg('url', 'must not contain credentials', 'ERR_INVALID_ARG_VALUE');
   }
+  const credentials = session.credentials.withRequest(new URL(href).origin, serverSecret, proxySecret);
   const { signal: combined, clear } = withDeadline(signal, deadline);
   const { keepAlive, maxResponseHeaderSize, maxResponseDrainSize, httpVersion } = options;
   const current: { request?: Request } = {};
   try {
     const first = { url: new URL(href), method, headers, body, contentLength };
     const open = { keepAlive, maxResponseHeaderSize, maxResponseDrainSize, httpVersion, timeouts, signal: combined };
-    const done = await untilAborted(dispatch(first, target, { session, policy, open }, current, clear), combined,
+    const done = await untilAborted(dispatch(first, target, { session, policy, open, credentials }, current, clear), combined,
       current);
     return new Response(done.url, done.redirects, done.head, done.request, done.body);
   } catch (error) {

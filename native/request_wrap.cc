@@ -23,6 +23,8 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("queryDataAvailable", &RequestWrap::QueryDataAvailable),
                          InstanceMethod("read", &RequestWrap::Read),
                          InstanceMethod("pump", &RequestWrap::Pump),
+                         InstanceMethod("queryAuthSchemes", &RequestWrap::QueryAuthSchemes),
+                         InstanceMethod("setCredentials", &RequestWrap::SetCredentials),
                      });
 }
 

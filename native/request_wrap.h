@@ -30,6 +30,9 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value SetNotifications(const Napi::CallbackInfo& info);
   Napi::Value Timings(const Napi::CallbackInfo& info);
+  // Authentication (auth_request.cc).
+  Napi::Value QueryAuthSchemes(const Napi::CallbackInfo& info);
+  Napi::Value SetCredentials(const Napi::CallbackInfo& info);
   // Asynchronous: each ends with one completion event or REQUEST_ERROR.
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);

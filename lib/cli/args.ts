@@ -1,5 +1,6 @@
 // Command-line parsing for the `winhttp` command (node:util parseArgs), kept apart from what the command does.
 import { parseArgs } from 'node:util';
+import { AUTH_OPTIONS, AUTH_USAGE, parseAuth, type CliAuth } from './auth-args';
 
 export interface CliOptions {
   url: string | undefined;
@@ -9,6 +10,7 @@ export interface CliOptions {
   output: string | undefined;
   timeout: number | undefined;
   proxy: string | undefined;
+  auth: CliAuth;
   help: boolean;
 }
 
@@ -24,6 +26,7 @@ Options:
   -o, --output <file>       write the body to file instead of standard output
       --timeout <ms>        per-stage timeout in milliseconds
       --proxy <p>           system (default) | winhttp | none | host:port
+${AUTH_USAGE}
   -h, --help                this text`;
 
 export function parseCli(argv: string[]): CliOptions {
@@ -38,6 +41,7 @@ export function parseCli(argv: string[]): CliOptions {
       timeout: { type: 'string' },
       proxy: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...AUTH_OPTIONS,
     },
   });
   if (positionals.length > 1) throw new Error(`one url at most (got ${positionals.length})`);
@@ -59,6 +63,7 @@ export function parseCli(argv: string[]): CliOptions {
     output: values.output,
     timeout,
     proxy: values.proxy,
+    auth: parseAuth(values),
     help: values.help === true,
   };
 }

@@ -28,6 +28,7 @@ export async function runFetch(url: string, options: CliOptions, out: NodeJS.Wri
       body,
       timeout: options.timeout,
       session,
+      ...options.auth,
     });
     out.write(formatHead(response.status, response.statusText, response.httpVersion, response.rawHeaders));
     if (options.output !== undefined) {

@@ -17,6 +17,10 @@ import {
   WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT,
   WINHTTP_QUERY_CUSTOM,
 } from '../native/constants';
+import {
+  WINHTTP_AUTH_TARGET_PROXY, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH, WINHTTP_AUTOLOGON_SECURITY_LEVEL_LOW,
+  WINHTTP_AUTOLOGON_SECURITY_LEVEL_MEDIUM, WINHTTP_OPTION_AUTOLOGON_POLICY,
+} from '../native/auth-constants';
 import type { NativeConnection, NativeRequest } from '../native/types';
 import { abortErrorFor } from './abort';
 import { toBytes } from './bytes';
@@ -40,6 +44,15 @@ export interface OpenRequestOptions extends RequestBehaviour {
   timeouts?: Partial<Timeouts>;
   /** Aborting closes the request; the pending step rejects with AbortError. */
   signal?: AbortSignal;
+}
+
+/** What a 401/407 offers (WinHttpQueryAuthSchemes). */
+export interface AuthSchemes {
+  /** WINHTTP_AUTH_SCHEME_* bits: Basic 1, NTLM 2, Passport 4, Digest 8, Negotiate 0x10. */
+  supported: number;
+  first: number;
+  /** WINHTTP_AUTH_TARGET_SERVER (0) or WINHTTP_AUTH_TARGET_PROXY (1). */
+  target: number;
 }
 
 export interface SendOptions {
@@ -116,6 +129,7 @@ export class Request extends EventEmitter {
   #bodyRemaining = 0;
   #head: ResponseHead | undefined;
   #received = 0;
+  #headerLines: string | undefined;
 
   /** @internal Use Connection.openRequest(). */
   constructor(connection: NativeConnection, method: string, path: string, secure: boolean,
@@ -156,8 +170,11 @@ export class Request extends EventEmitter {
 
   // Timeouts (WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT always: Wine waits for headers forever otherwise) and the
   // behaviour's options, in one native call.
+  // WINHTTP_OPTION_AUTOLOGON_POLICY HIGH: WinHTTP never sends the logged-on user's credentials by itself (its default,
+  // MEDIUM, sends them to intranet servers and proxies unasked); setCredentials(..., null) opts one handle in.
   #configure(timeouts: Timeouts, behaviour: SessionBehaviour): void {
-    const options = [WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse, ...behaviourOptions(behaviour)];
+    const options = [WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse,
+      WINHTTP_OPTION_AUTOLOGON_POLICY, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH, ...behaviourOptions(behaviour)];
     try {
       this.#native.configure(timeouts.resolve, timeouts.connect, timeouts.send, timeouts.receive, options);
     } catch (raw) {
@@ -200,6 +217,7 @@ export class Request extends EventEmitter {
   async send(options: SendOptions = {}): Promise<void> {
     if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
     refuseUnknownOptions(options, SEND_KEYS, 'options', true);
+    if (this.#phase === 'response' && this.#challenged()) this.#phase = 'opened';
     this.#expectPhase('opened', 'send()');
     const pairs = normalizeHeaders(options.headers);
     const first = options.body === undefined ? undefined : asBytes(options.body, 'body');
@@ -208,8 +226,15 @@ export class Request extends EventEmitter {
     if (first !== undefined && first.byteLength > total) {
       throw outOfRange('body.byteLength', `<= contentLength (${total})`, first.byteLength);
     }
-    const lines = requestHeadersFor(pairs, this.method, total);
-    if (lines.length > 0) callNative(() => this.#native.addHeaders(formatHeaderLines(lines)));
+    const lines = formatHeaderLines(requestHeadersFor(pairs, this.method, total));
+    // Headers added to a handle stay on it: a resend on the same handle (after 12032 or a 401/407) sends them again
+    // without adding them twice, and cannot change them.
+    if (this.#headerLines === undefined) {
+      if (lines.length > 0) callNative(() => this.#native.addHeaders(lines));
+      this.#headerLines = lines;
+    } else if (lines !== this.#headerLines) {
+      throw formatted(new InvalidStateError('send() again on the same request must give the same headers'));
+    }
     this.#phase = 'sending';
     this.#bodyRemaining = total - (first?.byteLength ?? 0);
     await this.#step('send', () => this.#native.send(total, first));
@@ -245,6 +270,42 @@ export class Request extends EventEmitter {
     this.#head = head;
     this.#phase = 'response';
     return head;
+  }
+
+  /**
+   * WinHttpQueryAuthSchemes, after a 401 or 407 head: the WINHTTP_AUTH_SCHEME_* bits offered, the one offered first,
+   * and WINHTTP_AUTH_TARGET_SERVER (0) or WINHTTP_AUTH_TARGET_PROXY (1). A challenge WinHTTP cannot answer throws
+   * its WinHttpError.
+   */
+  queryAuthSchemes(): AuthSchemes {
+    this.#expectChallenge('queryAuthSchemes()');
+    return callNative(() => this.#native.queryAuthSchemes());
+  }
+
+  /**
+   * WinHttpSetCredentials for `target` and one offered `scheme`, used when send() is called again on this request
+   * (the documented authentication loop: send() is allowed again after a 401/407 head, before its body is read).
+   * `credentials` null: the logged-on user's (NTLM and Negotiate only; sent only when WINHTTP_OPTION_AUTOLOGON_POLICY
+   * allows: OpenRequestOptions.autoLogon).
+   */
+  setCredentials(target: number, scheme: number, credentials: { user: string; password: string } | null): void {
+    this.#expectChallenge('setCredentials()');
+    if (credentials === null) {
+      // Opt in for this handle only, as .NET's WinHttpHandler does: LOW lets WinHTTP send the logged-on user's to
+      // the server, MEDIUM to the proxy (and intranet servers) (WINHTTP_OPTION_AUTOLOGON_POLICY).
+      const level = target === WINHTTP_AUTH_TARGET_PROXY ? WINHTTP_AUTOLOGON_SECURITY_LEVEL_MEDIUM : WINHTTP_AUTOLOGON_SECURITY_LEVEL_LOW;
+      callNative(() => this.#native.setOption(WINHTTP_OPTION_AUTOLOGON_POLICY, level));
+    }
+    callNative(() => this.#native.setCredentials(target, scheme, credentials?.user ?? null, credentials?.password ?? null));
+  }
+
+  #challenged(): boolean {
+    return this.#head !== undefined && (this.#head.status === 401 || this.#head.status === 407) && this.#received === 0;
+  }
+
+  #expectChallenge(what: string): void {
+    this.#expectPhase('response', what);
+    if (!this.#challenged()) throw formatted(new InvalidStateError(`${what} needs a 401 or 407 response whose body was not read`));
   }
 
   /** All values of a response header, by name (WinHttpQueryHeaders with WINHTTP_QUERY_CUSTOM). */

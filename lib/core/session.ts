@@ -10,6 +10,7 @@ import {
 } from '../native/constants';
 import type { NativeSession } from '../native/types';
 import { DEFAULT_POLICY, POLICY_KEYS, refuseUnknownOptions, resolvePolicy, type RequestPolicy, type RequestPolicyOptions } from '../policy/options';
+import { CredentialSet, type CredentialsOption, type OriginCredentials } from '../policy/credentials';
 import { BEHAVIOUR_KEYS, sessionBehaviour, type RequestBehaviour, type SessionBehaviour } from './behaviour';
 import { Connection, type ConnectOptions } from './connection';
 import { WeakHandleSet } from './weak-handles';
@@ -42,11 +43,18 @@ export interface SessionOptions extends RequestBehaviour, RequestPolicyOptions {
   timeouts?: Partial<Timeouts>;
   /** Most simultaneous connections to one server (WINHTTP_OPTION_MAX_CONNS_PER_SERVER). */
   maxConnectionsPerServer?: number;
+  /**
+   * Server credentials per origin, for 401 challenges: { 'https://intranet:8443': { user, password, domain? } or
+   * 'default' (the logged-on user's, Negotiate/NTLM) }. Sent only to that exact origin.
+   */
+  credentials?: OriginCredentials;
+  /** Proxy credentials for 407 challenges: { user, password, domain? } or 'default'. */
+  proxyCredentials?: CredentialsOption;
 }
 
 const WINHTTP_OPTION_MAX_CONNS_PER_SERVER = 73;
-const SESSION_KEYS = ['cookies', 'userAgent', 'proxy', 'timeouts', 'maxConnectionsPerServer', ...BEHAVIOUR_KEYS,
-  ...POLICY_KEYS];
+const SESSION_KEYS = ['cookies', 'userAgent', 'proxy', 'timeouts', 'maxConnectionsPerServer', 'credentials',
+  'proxyCredentials', ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
 
 export const DEFAULT_USER_AGENT = 'winhttp (Node.js)';
 
@@ -66,6 +74,8 @@ export class Session {
   readonly behaviour: Readonly<SessionBehaviour>;
   /** The request policy request() applies by default (a request may override each field). */
   readonly policy: Readonly<RequestPolicy>;
+  /** @internal The credentials request() answers challenges with (shown redacted by util.inspect). */
+  readonly credentials: CredentialSet;
   readonly #native: NativeSession;
   readonly #connections = new WeakHandleSet<Connection>();
   #closed = false;
@@ -78,6 +88,7 @@ export class Session {
     this.timeouts = Object.freeze(resolveTimeouts(DEFAULT_TIMEOUTS, options.timeouts));
     this.behaviour = Object.freeze(sessionBehaviour(options.cookies, options));
     this.policy = Object.freeze(resolvePolicy(DEFAULT_POLICY, options));
+    this.credentials = CredentialSet.forSession(options.credentials, options.proxyCredentials);
     const maxConnections = options.maxConnectionsPerServer === undefined ? undefined
       : validateByteCount('maxConnectionsPerServer', options.maxConnectionsPerServer, 0x7fffffff);
     if (maxConnections === 0) throw outOfRange('maxConnectionsPerServer', '>= 1', 0);

@@ -19,3 +19,4 @@ export {
   outOfRange,
 } from './library-errors';
 export type { ErrorCauseOptions, InvalidArgCode } from './library-errors';
+export { BodyNotReplayableError } from './auth-errors';

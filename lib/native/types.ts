@@ -42,6 +42,10 @@ export interface NativeRequest {
   read(maxBytes: number): void;
   /** The body pump (native/body_pump.h): one READ_COMPLETE with up to maxBytes gathered from several reads. */
   pump(maxBytes: number): void;
+  /** WinHttpQueryAuthSchemes (native/auth_request.cc): WINHTTP_AUTH_SCHEME_* bits, the first offered, the target. */
+  queryAuthSchemes(): { supported: number; first: number; target: number };
+  /** WinHttpSetCredentials; null user name and password: the logged-on user's (NTLM, Negotiate). */
+  setCredentials(target: number, scheme: number, userName: string | null, password: string | null): void;
 }
 
 export interface CrackedUrl {

@@ -19,6 +19,9 @@ import { connectionFor } from './connections';
 import { ACCEPT_ENCODING, codingsToUndo, decodedBody } from './decoding';
 import type { RequestPolicy } from './options';
 import { nextHop, type Hop } from './redirects';
+import { answerChallenge } from './auth';
+import { CredentialSet } from './credentials';
+import { BodyNotReplayableError } from '../errors/auth-errors';
 
 /** A hop's target as WinHttpCrackUrl split it. */
 export type Target = Pick<CrackedUrl, 'secure' | 'host' | 'port' | 'path'>;
@@ -28,6 +31,8 @@ export interface DispatchOptions {
   policy: RequestPolicy;
   /** Options for each hop's openRequest() (timeouts, behaviour overrides, the abort signal). */
   open: OpenRequestOptions;
+  /** Server credentials per origin and the proxy's, for 401/407 challenges (auth.ts). */
+  credentials?: CredentialSet;
 }
 
 export interface Dispatched {
@@ -65,7 +70,8 @@ export async function dispatch(first: Hop, firstTarget: Target, options: Dispatc
       req = connection.openRequest(hop.method, target.path === '' ? '/' : target.path, options.open);
       current.request = req;
       const headers = decode ? withHeader(hop.headers, 'Accept-Encoding', ACCEPT_ENCODING) : hop.headers;
-      const head = await exchange(req, headers, hop.body, hop.contentLength);
+      const head = await exchange(req, headers, hop.body, hop.contentLength, hop.url.origin,
+        options.credentials ?? CredentialSet.EMPTY);
       const next = nextHop(hop, head, policy, chain, session.behaviour.cookies);
       if (next === undefined) {
         const body = responseBody(req, hop.method, head, decode, onBodyDone, options.open.signal);
@@ -113,20 +119,27 @@ async function drainAndClose(req: Request, method: string, head: ResponseHead): 
 }
 
 // Sends the request and its body, and waits for the response head, resending while WinHTTP asks for it and the
-// body can be sent again.
+// body can be sent again, and after a 401/407 that credentials answer (auth.ts; server credentials only for this
+// hop's `origin`).
 async function exchange(req: Request, headers: HeaderPairs, body: PreparedBody | undefined,
-  contentLength: number | undefined): Promise<ResponseHead> {
-  for (let resends = 0; ; resends++) {
+  contentLength: number | undefined, origin: string, credentials: CredentialSet): Promise<ResponseHead> {
+  const replayable = body === undefined || body.kind === 'bytes';
+  const answered = new Set<number>();
+  for (let resends = 0; ;) {
     await sendBody(req, headers, body, contentLength);
+    let head: ResponseHead;
     try {
-      return await req.receiveResponse();
+      head = await req.receiveResponse();
     } catch (error) {
-      const replayable = body === undefined || body.kind === 'bytes';
       if (!(error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) || !replayable ||
         resends >= MAX_RESENDS) {
         throw error;
       }
+      resends++;
+      continue;
     }
+    if (!answerChallenge(req, head, origin, credentials, answered)) return head;
+    if (!replayable) throw new BodyNotReplayableError(head.status);
   }
 }
 

@@ -22,7 +22,6 @@ describe('request()', () => {
     ['compress', true, /"compress" \(use decompress\)/],
     ['headersTimeout', 1000, /"headersTimeout" \(use timeouts\.receiveResponse on a Session, or timeout/],
     ['bodyTimeout', 1000, /"bodyTimeout" \(use timeout \(each body read\) or deadline/],
-    ['credentials', 'include', /"credentials" \(not supported: cookies are kept only by new Session\(\{ cookies: true \}\)/],
     ['cookies', true, /"cookies" \(cookies are kept per session: \{ session: new Session\(\{ cookies: true \}\) \}\)/],
     ['hostname', '127.0.0.1', /"hostname" \(give the URL as the first argument\)/],
     ['timeouts', {}, /has unknown option "timeouts"$/],

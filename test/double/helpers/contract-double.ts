@@ -28,6 +28,20 @@ export interface ResponseScript {
   faults?: { step: StepName; error: number; call?: number }[];
   /** Calls of these steps stay pending until the request is closed. */
   stalls?: StepName[];
+  /** 401/407 answers until accepted credentials are set (test/double/native/double_auth.h). */
+  challenges?: ChallengeScript[];
+}
+
+export interface ChallengeScript {
+  target: 'server' | 'proxy';
+  /** Offered in this order, one WWW-/Proxy-Authenticate header each. */
+  schemes: ('Basic' | 'NTLM' | 'Passport' | 'Digest' | 'Negotiate')[];
+  user?: string;
+  password?: string;
+  /** Compared when given: the user name must then be DOMAIN\\user. */
+  domain?: string;
+  /** NULL credentials for NTLM/Negotiate are accepted while WINHTTP_OPTION_AUTOLOGON_POLICY is LOW. */
+  loggedOnUser?: boolean;
 }
 
 export interface Script {
@@ -70,6 +84,8 @@ export interface TraceEntry {
   headerLines: string[];
   /** Every request body byte the double received: the optional data, then each write (again after a resend). */
   received: Buffer;
+  /** Per response, the credentials each target received: "server|proxy Scheme user:password" or "(logged-on user)". */
+  credentials: string[];
 }
 
 interface DoubleControl {

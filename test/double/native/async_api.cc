@@ -49,7 +49,8 @@ std::shared_ptr<Handle> Begin(HINTERNET value, const char* api, Step step, Phase
     Refuse(api, ERROR_WINHTTP_INCORRECT_HANDLE_STATE, "another asynchronous call is still pending on the request");
     return nullptr;
   }
-  if (request.phase != phase) {
+  // After a 401/407 the request may be sent again on the same handle (double_auth.h).
+  if (request.phase != phase && !(step == Step::kSend && MaySendAgain(request))) {
     Refuse(api, ERROR_WINHTTP_INCORRECT_HANDLE_STATE, std::string("called ") + PhaseName(request.phase));
     return nullptr;
   }

@@ -67,6 +67,11 @@ Napi::Value Traces(const Napi::CallbackInfo& info) {
       headerLines.Set(j, Napi::String::New(env, Utf16FromWide(line.data(), line.size())));
     }
     item.Set("headerLines", headerLines);
+    Napi::Array credentials = Napi::Array::New(env, trace.credentials.size());
+    for (uint32_t j = 0; j < trace.credentials.size(); ++j) {
+      credentials.Set(j, Napi::String::New(env, Utf16FromWide(trace.credentials[j].data(), trace.credentials[j].size())));
+    }
+    item.Set("credentials", credentials);
     item.Set("received", Napi::Buffer<char>::Copy(env, trace.received.data(), trace.received.size()));
     list.Set(i, item);
   }

@@ -33,6 +33,7 @@ struct Trace {
   std::vector<DWORD> errors;         // REQUEST_ERROR's dwError values, in order
   std::vector<std::wstring> headerLines;  // the request's header lines as last sent ("Name: value"), in order
   std::string received;              // every request body byte the "server" got: optional data, then each write
+  std::vector<std::wstring> credentials;  // per response: "server|proxy Scheme user[:password]" as received
 };
 
 class World {

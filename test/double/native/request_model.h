@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "double_auth.h"
 #include "double_world.h"
 #include "executor.h"
 #include "script.h"
@@ -76,6 +77,7 @@ struct RequestModel {
   size_t offset = 0;
   bool dropConnection = false;
   int grown = 0;              // headers lengthened so far (Response::growOnShortBuffer)
+  AuthState auth;             // credentials set, the challenge answered (double_auth.h)
 
   std::optional<PendingOp> op;
   uint64_t nextOpSerial = 1;

@@ -244,17 +244,23 @@ void Receive(Handle& handle) {
     return;
   }
   Answer answer = FinalAnswer(*response);
+  bool challenged;
+  {
+    std::lock_guard<std::mutex> lock(handle.mutex);
+    const DWORD autologon = handle.DwordOption(WINHTTP_OPTION_AUTOLOGON_POLICY, WINHTTP_AUTOLOGON_SECURITY_LEVEL_DEFAULT);
+    challenged = AnswerChallenge(*handle.request, autologon, &answer);
+  }
   if (!Progress(handle, Step::kReceive, WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED, StatusInfo::Dword(HeadBytes(answer)))) {
     return;
   }
-  for (int status : response->interim) {
+  for (int status : challenged ? std::vector<int>() : response->interim) {
     if (!Progress(handle, Step::kReceive, WINHTTP_CALLBACK_STATUS_INTERMEDIATE_RESPONSE,
                   StatusInfo::Dword(static_cast<DWORD>(status)))) {
       return;
     }
   }
   DWORD followed = 0;
-  for (const Redirect& hop : response->redirects) {
+  for (const Redirect& hop : challenged ? std::vector<Redirect>() : response->redirects) {
     const bool toHttp = hop.location.rfind(L"http:", 0) == 0;
     if (policy == WINHTTP_OPTION_REDIRECT_POLICY_NEVER || disabled ||
         (policy == WINHTTP_OPTION_REDIRECT_POLICY_DISALLOW_HTTPS_TO_HTTP && secure && toHttp)) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "double_auth.h"
 #include "winhttp_double.h"
 
 namespace contract_double {
@@ -59,6 +60,7 @@ struct Response {
   // Calls of these steps stay pending until the handle is closed (a peer that stops answering, with WinHTTP's
   // timeouts longer than the test): a close always finds them pending, whatever the machine's speed.
   std::vector<Step> stalls;
+  std::vector<Challenge> challenges;        // 401/407 until accepted credentials are set (double_auth.h)
 };
 
 // A synchronous call that fails (returns FALSE/NULL with `error` as the last error) `times` times (-1: always),

@@ -84,11 +84,44 @@ bool HasHeader(const Response& response, const std::wstring& name) {
   return false;
 }
 
+DWORD SchemeAt(const Napi::Value& value, const std::string& where) {
+  const std::string name = value.IsString() ? value.As<Napi::String>().Utf8Value() : std::string();
+  if (name == "Basic") return WINHTTP_AUTH_SCHEME_BASIC;
+  if (name == "NTLM") return WINHTTP_AUTH_SCHEME_NTLM;
+  if (name == "Passport") return WINHTTP_AUTH_SCHEME_PASSPORT;
+  if (name == "Digest") return WINHTTP_AUTH_SCHEME_DIGEST;
+  if (name == "Negotiate") return WINHTTP_AUTH_SCHEME_NEGOTIATE;
+  Reject(value.Env(), where, "must be 'Basic', 'NTLM', 'Passport', 'Digest' or 'Negotiate'");
+}
+
+// challenges: [{ target: 'server' | 'proxy', schemes: [...], user?, password?, domain?, loggedOnUser? }]
+std::vector<Challenge> ChallengesFrom(const Napi::Value& value, const std::string& where) {
+  std::vector<Challenge> challenges;
+  Napi::Array list = ArrayAt(value, where);
+  for (uint32_t i = 0; i < list.Length(); ++i) {
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    Napi::Object object = ObjectAt(list.Get(i), at);
+    OnlyKeys(object, at, {"target", "schemes", "user", "password", "domain", "loggedOnUser"});
+    Challenge challenge;
+    const std::string target = object.Get("target").IsString() ? object.Get("target").As<Napi::String>().Utf8Value() : "";
+    if (target != "server" && target != "proxy") Reject(object.Env(), at + ".target", "must be 'server' or 'proxy'");
+    challenge.target = target == "proxy" ? WINHTTP_AUTH_TARGET_PROXY : WINHTTP_AUTH_TARGET_SERVER;
+    Napi::Array schemes = ArrayAt(object.Get("schemes"), at + ".schemes");
+    for (uint32_t j = 0; j < schemes.Length(); ++j) challenge.schemes.push_back(SchemeAt(schemes.Get(j), at + ".schemes"));
+    if (object.Has("user")) challenge.user = WideAt(object.Get("user"), at + ".user");
+    if (object.Has("password")) challenge.password = WideAt(object.Get("password"), at + ".password");
+    if (object.Has("domain")) challenge.domain = WideAt(object.Get("domain"), at + ".domain");
+    if (object.Has("loggedOnUser")) challenge.loggedOnUser = BoolAt(object.Get("loggedOnUser"), at + ".loggedOnUser");
+    challenges.push_back(std::move(challenge));
+  }
+  return challenges;
+}
+
 Response ResponseFrom(const Napi::Value& value, const std::string& where) {
   Napi::Object object = ObjectAt(value, where);
   OnlyKeys(object, where, {"status", "statusText", "version", "headers", "body", "readLimit", "redirects", "interim",
                            "secureFailure", "clientCertNeeded", "resends", "neverAnswers", "keepAlive", "address",
-                           "faults", "stalls", "growOnShortBuffer"});
+                           "faults", "stalls", "growOnShortBuffer", "challenges"});
   Response response;
   if (object.Has("status")) response.status = static_cast<int>(NumberAt(object.Get("status"), where + ".status"));
   if (object.Has("statusText")) response.statusText = WideAt(object.Get("statusText"), where + ".statusText");
@@ -146,6 +179,7 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
   if (object.Has("clientCertNeeded")) {
     response.clientCertNeeded = BoolAt(object.Get("clientCertNeeded"), where + ".clientCertNeeded");
   }
+  if (object.Has("challenges")) response.challenges = ChallengesFrom(object.Get("challenges"), where + ".challenges");
   if (object.Has("resends")) response.resends = static_cast<int>(NumberAt(object.Get("resends"), where + ".resends"));
   if (object.Has("neverAnswers")) response.neverAnswers = BoolAt(object.Get("neverAnswers"), where + ".neverAnswers");
   if (object.Has("keepAlive")) response.keepAlive = BoolAt(object.Get("keepAlive"), where + ".keepAlive");

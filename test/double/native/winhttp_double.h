@@ -98,6 +98,10 @@ BOOL WinHttpQueryHeaders(HINTERNET request, DWORD infoLevel, LPCWSTR name, LPVOI
                          LPDWORD index);
 BOOL WinHttpCloseHandle(HINTERNET handle);
 BOOL WinHttpCrackUrl(LPCWSTR url, DWORD urlLength, DWORD flags, LPURL_COMPONENTS components);
+// Authentication (double_auth.cc).
+BOOL WinHttpQueryAuthSchemes(HINTERNET request, LPDWORD supportedSchemes, LPDWORD firstScheme, LPDWORD authTarget);
+BOOL WinHttpSetCredentials(HINTERNET request, DWORD authTargets, DWORD authScheme, LPCWSTR userName, LPCWSTR password,
+                           LPVOID authParams);
 
 // WinHTTP: asynchronous calls (async_api.cc); each completes later with one notification.
 BOOL WinHttpSendRequest(HINTERNET request, LPCWSTR headers, DWORD headersLength, LPVOID optional,
