@@ -9,6 +9,7 @@ export interface CliOptions {
   output: string | undefined;
   timeout: number | undefined;
   proxy: string | undefined;
+  noproxy: string | undefined;
   help: boolean;
 }
 
@@ -23,7 +24,9 @@ Options:
   -d, --data <text>         request body; @file reads it from a file
   -o, --output <file>       write the body to file instead of standard output
       --timeout <ms>        per-stage timeout in milliseconds
-      --proxy <p>           system (default) | winhttp | none | host:port
+      --proxy <p>           system (default) | winhttp | none | env | host:port | http://host:port
+                            | http=host:port;https=host:port
+      --noproxy <hosts>     hosts reached directly with --proxy host:port ("<local>;*.corp")
   -h, --help                this text`;
 
 export function parseCli(argv: string[]): CliOptions {
@@ -37,6 +40,7 @@ export function parseCli(argv: string[]): CliOptions {
       output: { type: 'string', short: 'o' },
       timeout: { type: 'string' },
       proxy: { type: 'string' },
+      noproxy: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -59,6 +63,7 @@ export function parseCli(argv: string[]): CliOptions {
     output: values.output,
     timeout,
     proxy: values.proxy,
+    noproxy: values.noproxy,
     help: values.help === true,
   };
 }

@@ -28,6 +28,8 @@ export interface DispatchOptions {
   policy: RequestPolicy;
   /** Options for each hop's openRequest() (timeouts, behaviour overrides, the abort signal). */
   open: OpenRequestOptions;
+  /** Sets each hop's proxy before it is sent, where the session's own setting does not apply (lib/proxy/). */
+  proxy?: (req: Request, url: URL) => Promise<void>;
 }
 
 export interface Dispatched {
@@ -64,6 +66,7 @@ export async function dispatch(first: Hop, firstTarget: Target, options: Dispatc
       const connection = connectionFor(session, target.host, target.port, target.secure);
       req = connection.openRequest(hop.method, target.path === '' ? '/' : target.path, options.open);
       current.request = req;
+      if (options.proxy !== undefined) await options.proxy(req, hop.url);
       const headers = decode ? withHeader(hop.headers, 'Accept-Encoding', ACCEPT_ENCODING) : hop.headers;
       const head = await exchange(req, headers, hop.body, hop.contentLength);
       const next = nextHop(hop, head, policy, chain, session.behaviour.cookies);
