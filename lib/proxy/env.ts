@@ -12,8 +12,12 @@ export interface EnvDecision {
   detail: string;
 }
 
+// Keys as the environment spells them: Windows' variables are case-insensitive, and process.env there answers any
+// spelling, so only a key that exists with this exact spelling counts (the message then names it as it is).
 function variable(env: NodeJS.ProcessEnv, name: string): [string, string] | undefined {
+  const keys = Object.keys(env);
   for (const key of [name.toLowerCase(), name.toUpperCase()]) {
+    if (!keys.includes(key)) continue;
     const value = env[key];
     if (value !== undefined && value.trim() !== '') return [key, value.trim()];
   }
