@@ -16,12 +16,16 @@ export interface ResolveProxyOptions {
   timeout?: number;
 }
 
-let shared: ProxyResolution | undefined;
-
-function sharedResolution(): ProxyResolution {
+// Without a session, each call has a resolver of its own, closed when the call ends (its WinHTTP session handle is
+// open only meanwhile).
+async function withOwnResolution<T>(use: (resolution: ProxyResolution) => Promise<T>): Promise<T> {
   const t = DEFAULT_TIMEOUTS;
-  shared ??= new ProxyResolution(DEFAULT_USER_AGENT, [t.resolve, t.connect, t.send, t.receive]);
-  return shared;
+  const resolution = new ProxyResolution(DEFAULT_USER_AGENT, [t.resolve, t.connect, t.send, t.receive]);
+  try {
+    return await use(resolution);
+  } finally {
+    resolution.close();
+  }
 }
 
 /**
@@ -45,11 +49,11 @@ export async function resolveProxy(url: string | URL, options: ResolveProxyOptio
   const mode = options.proxy !== undefined ? parseProxyOption(options.proxy) : session?.proxy.mode ?? { kind: 'system' as const };
   const timeout = options.timeout !== undefined ? validateTimeout('timeout', options.timeout)
     : session?.proxy.timeout ?? DEFAULT_PROXY_TIMEOUT_MS;
-  const resolution = session !== undefined ? session.proxyResolution : sharedResolution();
-  return resolution.decide(mode, target, timeout);
+  if (session !== undefined) return session.proxyResolution.decide(mode, target, timeout);
+  return withOwnResolution((resolution) => resolution.decide(mode, target, timeout));
 }
 
 /** The current user's proxy settings (auto-detect, PAC URL, proxy, bypass) and the static WinHTTP proxy. */
 export async function getSystemProxyConfig(): Promise<SystemProxyConfig> {
-  return sharedResolution().systemConfig();
+  return withOwnResolution((resolution) => resolution.systemConfig());
 }
