@@ -7,7 +7,7 @@ import { Session, type ProxyOption } from '../core/session';
 import type { CliOptions } from './args';
 
 // --proxy as the library's string forms (checked by Session: credentials in it are refused, never printed).
-function proxyOption(value: string | undefined, noproxy: string | undefined): ProxyOption {
+export function proxyOption(value: string | undefined, noproxy: string | undefined): ProxyOption {
   if (noproxy === undefined) return value ?? 'system';
   if (value === undefined || ['system', 'winhttp', 'none', 'env'].includes(value)) {
     throw new Error('--noproxy goes with --proxy host:port');
