@@ -14,8 +14,8 @@ export class ProxyTimeoutError extends Error {
   readonly stage: 'pac' | 'wpad';
 
   constructor(timeout: number, stage: 'pac' | 'wpad', pacUrl?: string) {
-    super(stage === 'pac' ? `The proxy auto-configuration file ${pacUrl ?? ''} was not fetched and run within ${timeout} ms`.replace('  ', ' ')
-      : `WPAD discovery of the proxy auto-configuration file did not finish within ${timeout} ms`);
+    super(stage === 'wpad' ? `WPAD discovery of the proxy auto-configuration file did not finish within ${timeout} ms`
+      : `The proxy auto-configuration file${pacUrl === undefined ? '' : ` ${pacUrl}`} was not fetched and run within ${timeout} ms`);
     setBrand(this, BRAND);
     this.timeout = timeout;
     this.stage = stage;

@@ -114,9 +114,22 @@ describe('a PAC session', () => {
     const error = await rejectionOf(request('http://double.test/x', { session: session({ proxy: { pac: PAC }, proxyTimeout: 100 }) }));
     expect(error).toBeInstanceOf(ProxyTimeoutError);
     expect({ code: error.code, stage: error.stage, timeout: error.timeout }).toEqual({ code: 'ERR_WINHTTP_PROXY_TIMEOUT', stage: 'pac', timeout: 100 });
+    expect(error.message).toBe(`The proxy auto-configuration file ${PAC} was not fetched and run within 100 ms`);
     for (let i = 0; i < 500 && contractDouble().stats().cancelled === cancelledBefore; i++) await new Promise((r) => setTimeout(r, 5));
     expect(contractDouble().stats().cancelled).toBe(cancelledBefore + 1);
     expect(proxyDouble().stats().resolvers).toBe(0);
+  });
+});
+
+describe("'system' where WinHttpOpen takes WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY (Windows 8.1 and later)", () => {
+  it('leaves every decision to WinHTTP: no resolution and no WINHTTP_OPTION_PROXY per request', async () => {
+    proxyDouble().set({ ieConfig: { autoDetect: true }, wpad: { pacUrl: PAC }, pacs: { [PAC]: { rules: RULES } } });
+    const s = session({});
+    expect(s.proxy.perRequest).toBe(false);
+    expect(await fetchText('/via-proxy/auto', { session: s })).toBe('ok');
+    const stats = proxyDouble().stats();
+    expect({ ex: stats.getProxyForUrlEx, plain: stats.getProxyForUrl, requestProxies: stats.requestProxies })
+      .toEqual({ ex: 0, plain: 0, requestProxies: [] });
   });
 });
 
@@ -171,6 +184,18 @@ describe("'system' where WinHttpOpen refuses WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY
 });
 
 describe('resolveProxy()', () => {
+  it("'system' with a WPAD discovery slower than proxyTimeout: the static proxy now, and no discovery next time", async () => {
+    proxyDouble().set({ ieConfig: { autoDetect: true, proxy: 'corp:8080' }, wpad: { pacUrl: PAC }, pacs: { [PAC]: { stall: true } } });
+    const s = session({ proxy: 'none', proxyTimeout: 100 });
+    expect(await resolveProxy('http://double.test/x', { session: s, proxy: 'system' })).toEqual({
+      proxy: 'corp:8080', bypass: null, source: 'static', api: 'WinHttpGetIEProxyConfigForCurrentUser',
+      reason: 'the proxy in the Windows settings; WPAD discovery of the proxy auto-configuration file did not finish within 100 ms',
+    });
+    expect((await resolveProxy('http://double.test/y', { session: s, proxy: 'system' })).reason)
+      .toBe('the proxy in the Windows settings; WPAD skipped: discovery failed 0 s ago');
+    expect(proxyDouble().stats().autoDetect).toBe(1);
+  });
+
   it.each<[string, ProxyScript, object]>([
     ['WPAD finds a PAC file', { ieConfig: { autoDetect: true }, wpad: { pacUrl: PAC }, pacs: { [PAC]: { rules: RULES } } },
       { proxy: PROXY, bypass: null, source: 'wpad', api: 'WinHttpGetProxyForUrlEx', reason: 'the PAC file WPAD found' }],

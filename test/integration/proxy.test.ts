@@ -205,7 +205,7 @@ describe('getSystemProxyConfig()', () => {
   const check = onWine ? it : it.skip;
   // A fresh Wine prefix has no proxy settings: WinHttpGetIEProxyConfigForCurrentUser reports auto-detect on and
   // nothing else, and no WinHTTP proxy is set (measured). On Windows the values are the machine's own.
-  check('reports the Wine prefix\'s settings: auto-detect, no PAC URL, no proxy', async () => {
+  check("reports the Wine prefix's settings: auto-detect, no PAC URL, no proxy [Wine only: a Windows machine has settings of its own]", async () => {
     expect(await getSystemProxyConfig()).toEqual({
       autoDetect: true, autoConfigUrl: null, proxy: null, bypass: null, winhttp: { proxy: null, bypass: null },
     });
