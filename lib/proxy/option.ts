@@ -31,7 +31,7 @@ export type ProxyMode =
 const CREDENTIALS_HINT = 'must not contain credentials: give them with the proxyCredentials option';
 const SHAPES = "must be 'system', 'winhttp', 'none', 'env', a proxy (\"host:port\", \"http://host:port\", " +
   '"http=host:port;https=host:port"), { server, bypass? } or { pac: url }';
-const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/;
 
 /** Validates a proxy option (at `name`, for messages) and returns its mode. */
 export function parseProxyOption(value: unknown, name = 'proxy'): ProxyMode {

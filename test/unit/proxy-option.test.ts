@@ -18,6 +18,7 @@ describe('parseProxyOption', () => {
     ['http://127.0.0.1:3128', { kind: 'named', server: '127.0.0.1:3128', bypass: null }],
     ['http://proxy.corp:8080/', { kind: 'named', server: 'proxy.corp:8080', bypass: null }],
     ['proxy.corp', { kind: 'named', server: 'proxy.corp', bypass: null }],
+    ['proxy_01.corp:8080', { kind: 'named', server: 'proxy_01.corp:8080', bypass: null }],
     ['[::1]:3128', { kind: 'named', server: '[::1]:3128', bypass: null }],
     ['http=a:1;https=b:2', { kind: 'named', server: 'http=a:1;https=b:2', bypass: null }],
     ['HTTP=http://a:1; https=b:2', { kind: 'named', server: 'http=a:1;https=b:2', bypass: null }],
