@@ -27,6 +27,9 @@
             'native/native_error.cc',
             'native/win_error.cc',
             'native/wide_string.cc',
+            'native/proxy_api.cc',
+            'native/proxy_resolver.cc',
+            'native/proxy_option.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

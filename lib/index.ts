@@ -14,6 +14,10 @@ export type { ProgressEvent, ProgressEventName } from './core/notifications';
 export type { RequestTimings } from './core/timings';
 export type { HeadersInput, IncomingHeaders } from './core/headers';
 export { isSupported } from './native/binding';
+export { resolveProxy, getSystemProxyConfig, type ResolveProxyOptions } from './proxy/api';
+export type { ProxyDecision, SystemProxyConfig } from './proxy/resolution';
+export { WPAD_RETRY_AFTER_MS, DEFAULT_PROXY_TIMEOUT_MS } from './proxy/resolution';
+export { ProxyTimeoutError } from './proxy/errors';
 export * from './errors';
 
 import { getBinding } from './native/binding';

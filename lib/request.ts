@@ -17,6 +17,8 @@ import { dispatch } from './policy/dispatch';
 import { POLICY_KEYS, refuseUnknownOptions, resolvePolicy, type RequestPolicyOptions } from './policy/options';
 import { checkCredentials, type CredentialsOption } from './policy/credentials';
 import { Response } from './response';
+import { parseProxyOption, type ProxyOption } from './proxy/option';
+import { proxyStep } from './proxy/per-request';
 
 export interface RequestOptions extends RequestBehaviour, RequestPolicyOptions {
   method?: string;
@@ -38,9 +40,11 @@ export interface RequestOptions extends RequestBehaviour, RequestPolicyOptions {
   credentials?: CredentialsOption;
   /** For a 407 from the proxy, on every hop: { user, password, domain? } or 'default'. Overrides the session's. */
   proxyCredentials?: CredentialsOption;
+  /** This request's proxy, instead of the session's (WINHTTP_OPTION_PROXY on its request handles). */
+  proxy?: ProxyOption;
 }
 
-const REQUEST_KEYS = ['method', 'headers', 'body', 'contentLength', 'timeout', 'signal', 'deadline', 'session',
+const REQUEST_KEYS = ['method', 'headers', 'body', 'contentLength', 'timeout', 'signal', 'deadline', 'session', 'proxy',
   'credentials', 'proxyCredentials', ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
 
 function urlText(url: unknown): string {
@@ -53,6 +57,7 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
   refuseUnknownOptions(options, REQUEST_KEYS);
   const href = urlText(url);
+  const proxyOverride = options.proxy === undefined ? undefined : parseProxyOption(options.proxy);
   const signal = validateSignal(options.signal);
   const timeouts = options.timeout === undefined ? undefined : uniformTimeouts(validateTimeout('timeout', options.timeout));
   const headers = normalizeHeaders(options.headers);
@@ -87,7 +92,8 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   try {
     const first = { url: new URL(href), method, headers, body, contentLength };
     const open = { keepAlive, maxResponseHeaderSize, maxResponseDrainSize, httpVersion, timeouts, signal: combined };
-    const done = await untilAborted(dispatch(first, target, { session, policy, open, credentials }, current, clear), combined,
+    const proxy = proxyStep(session, proxyOverride);
+    const done = await untilAborted(dispatch(first, target, { session, policy, open, credentials, proxy }, current, clear), combined,
       current);
     return new Response(done.url, done.redirects, done.head, done.request, done.body);
   } catch (error) {

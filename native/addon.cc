@@ -2,6 +2,7 @@
 #include "addon.h"
 #include "connection_wrap.h"
 #include "napi_args.h"
+#include "proxy_resolver.h"
 #include "request_wrap.h"
 #include "session_wrap.h"
 #include "url_wrap.h"
@@ -15,6 +16,7 @@ WinHttpAddon::WinHttpAddon(Napi::Env env, Napi::Object exports) : dispatcher_(Di
                            InstanceValue("Session", SessionWrap::Define(env)),
                            InstanceValue("Connection", ConnectionWrap::Define(env)),
                            InstanceValue("Request", RequestWrap::Define(env)),
+                           InstanceValue("ProxyResolver", ProxyResolverWrap::Define(env)),
                            InstanceValue("crackUrl", Napi::Function::New(env, CrackUrl, "crackUrl")),
                            InstanceMethod("liveRequests", &WinHttpAddon::LiveRequests),
                            InstanceMethod("formatMessage", &WinHttpAddon::FormatMessage),

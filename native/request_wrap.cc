@@ -13,6 +13,7 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("setTimeouts", &RequestWrap::SetTimeouts),
                          InstanceMethod("setOption", &RequestWrap::SetOption),
                          InstanceMethod("configure", &RequestWrap::Configure),
+                         InstanceMethod("setProxy", &RequestWrap::SetProxy),
                          InstanceMethod("queryHeaders", &RequestWrap::QueryHeaders),
                          InstanceMethod("close", &RequestWrap::Close),
                          InstanceMethod("setNotifications", &RequestWrap::SetNotifications),

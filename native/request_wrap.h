@@ -26,6 +26,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value SetTimeouts(const Napi::CallbackInfo& info);
   Napi::Value SetOption(const Napi::CallbackInfo& info);
   Napi::Value Configure(const Napi::CallbackInfo& info);
+  Napi::Value SetProxy(const Napi::CallbackInfo& info);  // native/proxy_option.cc
   Napi::Value QueryHeaders(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value SetNotifications(const Napi::CallbackInfo& info);

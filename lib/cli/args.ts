@@ -11,6 +11,7 @@ export interface CliOptions {
   timeout: number | undefined;
   proxy: string | undefined;
   auth: CliAuth;
+  noproxy: string | undefined;
   help: boolean;
 }
 
@@ -25,7 +26,9 @@ Options:
   -d, --data <text>         request body; @file reads it from a file
   -o, --output <file>       write the body to file instead of standard output
       --timeout <ms>        per-stage timeout in milliseconds
-      --proxy <p>           system (default) | winhttp | none | host:port
+      --proxy <p>           system (default) | winhttp | none | env | host:port | http://host:port
+                            | http=host:port;https=host:port
+      --noproxy <hosts>     hosts reached directly with --proxy host:port ("<local>;*.corp")
 ${AUTH_USAGE}
   -h, --help                this text`;
 
@@ -40,6 +43,7 @@ export function parseCli(argv: string[]): CliOptions {
       output: { type: 'string', short: 'o' },
       timeout: { type: 'string' },
       proxy: { type: 'string' },
+      noproxy: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...AUTH_OPTIONS,
     },
@@ -64,6 +68,7 @@ export function parseCli(argv: string[]): CliOptions {
     timeout,
     proxy: values.proxy,
     auth: parseAuth(values),
+    noproxy: values.noproxy,
     help: values.help === true,
   };
 }

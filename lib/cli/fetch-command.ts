@@ -6,9 +6,13 @@ import { request } from '../request';
 import { Session, type ProxyOption } from '../core/session';
 import type { CliOptions } from './args';
 
-function proxyOption(value: string | undefined): ProxyOption {
-  if (value === undefined || value === 'system' || value === 'winhttp' || value === 'none') return value ?? 'system';
-  return { server: value };
+// --proxy as the library's string forms (checked by Session: credentials in it are refused, never printed).
+export function proxyOption(value: string | undefined, noproxy: string | undefined): ProxyOption {
+  if (noproxy === undefined) return value ?? 'system';
+  if (value === undefined || ['system', 'winhttp', 'none', 'env'].includes(value)) {
+    throw new Error('--noproxy goes with --proxy host:port');
+  }
+  return { server: value, bypass: noproxy };
 }
 
 export function formatHead(status: number, statusText: string, httpVersion: string, rawHeaders: string[]): string {
@@ -20,7 +24,7 @@ export function formatHead(status: number, statusText: string, httpVersion: stri
 export async function runFetch(url: string, options: CliOptions, out: NodeJS.WritableStream): Promise<void> {
   const body = options.data === undefined ? undefined
     : options.data.startsWith('@') ? readFileSync(options.data.slice(1)) : options.data;
-  const session = new Session({ proxy: proxyOption(options.proxy) });
+  const session = new Session({ proxy: proxyOption(options.proxy, options.noproxy) });
   try {
     const response = await request(url, {
       method: options.method,

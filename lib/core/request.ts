@@ -13,6 +13,8 @@ import {
   STATUS,
   WINHTTP_FLAG_ESCAPE_DISABLE,
   WINHTTP_FLAG_ESCAPE_DISABLE_QUERY,
+  WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+  WINHTTP_ACCESS_TYPE_NO_PROXY,
   WINHTTP_FLAG_SECURE,
   WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT,
   WINHTTP_QUERY_CUSTOM,
@@ -183,6 +185,18 @@ export class Request extends EventEmitter {
       const failure = protocolOptionFailure(error, (raw as { option?: number }).option, behaviour);
       if (failure !== undefined) throw failure;
     }
+  }
+
+  /**
+   * WINHTTP_OPTION_PROXY for this request only, before send(): `proxy` null connects directly, else a proxy list in
+   * WinHTTP's syntax ("host:port", "http=host:port;https=host:port") with an optional bypass list. lib/proxy/
+   * validates both.
+   */
+  setProxy(proxy: string | null, bypass: string | null = null): void {
+    if (this.#closed) throw new InvalidStateError('The request is closed');
+    if (this.#phase !== 'opened') throw new InvalidStateError('setProxy() must come before send()');
+    callNative(() => this.#native.setProxy(proxy === null ? WINHTTP_ACCESS_TYPE_NO_PROXY : WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+      proxy, proxy === null ? null : bypass));
   }
 
   /** Timings of this request, from WinHTTP's notifications; complete once the body was read to its end. */

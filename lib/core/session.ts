@@ -1,6 +1,6 @@
 // Session: one WinHTTP session handle (WinHttpOpen with WINHTTP_FLAG_ASYNC). Connections and requests are opened
 // under it; closing it closes them first. Keep-alive connections are pooled per session by WinHTTP.
-import { invalidArg, InvalidStateError, outOfRange } from '../errors';
+import { invalidArg, InvalidStateError, outOfRange, WinHttpError } from '../errors';
 import { getBinding } from '../native/binding';
 import {
   WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY,
@@ -16,17 +16,11 @@ import { Connection, type ConnectOptions } from './connection';
 import { WeakHandleSet } from './weak-handles';
 import { callNative } from './native-call';
 import { DEFAULT_TIMEOUTS, resolveTimeouts, type Timeouts } from './timeouts';
-import { validateByteCount, validateHost, validatePort } from './validate';
+import { validateByteCount, validateHost, validatePort, validateTimeout } from './validate';
+import { parseProxyOption, type ProxyMode, type ProxyOption } from '../proxy/option';
+import { DEFAULT_PROXY_TIMEOUT_MS, ProxyResolution } from '../proxy/resolution';
 
-export type ProxyOption =
-  /** The system's proxy settings, including WPAD/PAC (WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY, Windows 8.1+). */
-  | 'system'
-  /** The static WinHTTP proxy (netsh winhttp) only (WINHTTP_ACCESS_TYPE_DEFAULT_PROXY). */
-  | 'winhttp'
-  /** No proxy. */
-  | 'none'
-  /** A named proxy, e.g. "http://127.0.0.1:3128", with an optional bypass list ("<local>;*.corp"). */
-  | { server: string; bypass?: string };
+export type { ProxyOption } from '../proxy/option';
 
 /**
  * Session options; the RequestBehaviour fields are defaults that each request may override, the request policy
@@ -39,7 +33,13 @@ export interface SessionOptions extends RequestBehaviour, RequestPolicyOptions {
    */
   cookies?: boolean;
   userAgent?: string;
+  /** Which proxy requests use (default 'system'); see ProxyOption. */
   proxy?: ProxyOption;
+  /**
+   * Milliseconds one proxy resolution may take (WPAD discovery, or fetching and running a PAC file) before the
+   * request fails with ProxyTimeoutError (default 10,000).
+   */
+  proxyTimeout?: number;
   timeouts?: Partial<Timeouts>;
   /** Most simultaneous connections to one server (WINHTTP_OPTION_MAX_CONNS_PER_SERVER). */
   maxConnectionsPerServer?: number;
@@ -53,20 +53,22 @@ export interface SessionOptions extends RequestBehaviour, RequestPolicyOptions {
 }
 
 const WINHTTP_OPTION_MAX_CONNS_PER_SERVER = 73;
-const SESSION_KEYS = ['cookies', 'userAgent', 'proxy', 'timeouts', 'maxConnectionsPerServer', 'credentials',
+const SESSION_KEYS = ['cookies', 'userAgent', 'proxy', 'proxyTimeout', 'timeouts', 'maxConnectionsPerServer', 'credentials',
   'proxyCredentials', ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
 
 export const DEFAULT_USER_AGENT = 'winhttp (Node.js)';
 
-function accessType(proxy: ProxyOption): [number, string | null, string | null] {
-  if (proxy === 'system') return [WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY, null, null];
-  if (proxy === 'winhttp') return [WINHTTP_ACCESS_TYPE_DEFAULT_PROXY, null, null];
-  if (proxy === 'none') return [WINHTTP_ACCESS_TYPE_NO_PROXY, null, null];
-  if (typeof proxy === 'object' && proxy !== null && typeof proxy.server === 'string' && proxy.server.length > 0) {
-    if (proxy.bypass !== undefined && typeof proxy.bypass !== 'string') throw invalidArg('proxy.bypass', 'must be a string');
-    return [WINHTTP_ACCESS_TYPE_NAMED_PROXY, proxy.server, proxy.bypass ?? null];
+const ERROR_INVALID_PARAMETER = 87;
+
+// WinHttpOpen's access type for a mode, where the session handle itself can apply it; 'env' and 'pac' are resolved
+// per request (WINHTTP_OPTION_PROXY on each request handle) on a session without a proxy.
+function accessType(mode: ProxyMode): [number, string | null, string | null] {
+  switch (mode.kind) {
+    case 'system': return [WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY, null, null];
+    case 'winhttp': return [WINHTTP_ACCESS_TYPE_DEFAULT_PROXY, null, null];
+    case 'named': return [WINHTTP_ACCESS_TYPE_NAMED_PROXY, mode.server, mode.bypass];
+    default: return [WINHTTP_ACCESS_TYPE_NO_PROXY, null, null];
   }
-  throw invalidArg('proxy', "must be 'system', 'winhttp', 'none' or { server, bypass? }", 'ERR_INVALID_ARG_VALUE');
 }
 
 export class Session {
@@ -76,7 +78,14 @@ export class Session {
   readonly policy: Readonly<RequestPolicy>;
   /** @internal The credentials request() answers challenges with (shown redacted by util.inspect). */
   readonly credentials: CredentialSet;
+  /**
+   * @internal The proxy mode, and whether each request resolves and sets its proxy itself ('env', 'pac', and
+   * 'system' on a Windows older than 8.1, whose WinHttpOpen refuses WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY).
+   */
+  readonly proxy: Readonly<{ mode: ProxyMode; perRequest: boolean; timeout: number }>;
   readonly #native: NativeSession;
+  readonly #userAgent: string;
+  #proxyResolution: ProxyResolution | undefined;
   readonly #connections = new WeakHandleSet<Connection>();
   #closed = false;
 
@@ -92,9 +101,22 @@ export class Session {
     const maxConnections = options.maxConnectionsPerServer === undefined ? undefined
       : validateByteCount('maxConnectionsPerServer', options.maxConnectionsPerServer, 0x7fffffff);
     if (maxConnections === 0) throw outOfRange('maxConnectionsPerServer', '>= 1', 0);
-    const [type, proxy, bypass] = accessType(options.proxy ?? 'system');
+    const mode = parseProxyOption(options.proxy ?? 'system');
+    const proxyTimeout = options.proxyTimeout === undefined ? DEFAULT_PROXY_TIMEOUT_MS
+      : validateTimeout('proxyTimeout', options.proxyTimeout);
+    const [type, proxy, bypass] = accessType(mode);
     const binding = getBinding();
-    this.#native = callNative(() => new binding.Session(userAgent, type, proxy, bypass));
+    let perRequest = mode.kind === 'env' || mode.kind === 'pac';
+    try {
+      this.#native = callNative(() => new binding.Session(userAgent, type, proxy, bypass));
+    } catch (error) {
+      // Before Windows 8.1 WinHttpOpen refuses AUTOMATIC_PROXY: the documented fallback resolves per request.
+      if (!(mode.kind === 'system' && error instanceof WinHttpError && error.errno === ERROR_INVALID_PARAMETER)) throw error;
+      this.#native = callNative(() => new binding.Session(userAgent, WINHTTP_ACCESS_TYPE_NO_PROXY, null, null));
+      perRequest = true;
+    }
+    this.proxy = Object.freeze({ mode, perRequest, timeout: proxyTimeout });
+    this.#userAgent = userAgent;
     const t = this.timeouts;
     callNative(() => this.#native.setTimeouts(t.resolve, t.connect, t.send, t.receive));
     if (maxConnections !== undefined) {
@@ -121,10 +143,19 @@ export class Session {
     return connection;
   }
 
+  /** @internal The session's proxy resolution (its own WinHTTP session, opened on first use). */
+  get proxyResolution(): ProxyResolution {
+    if (this.#closed) throw new InvalidStateError('The session is closed');
+    const t = this.timeouts;
+    this.#proxyResolution ??= new ProxyResolution(this.#userAgent, [t.resolve, t.connect, t.send, t.receive]);
+    return this.#proxyResolution;
+  }
+
   /** Closes every connection and request opened under this session, then the session handle. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#proxyResolution?.close();
     for (const connection of this.#connections.values()) connection.close();
     this.#native.close();
   }

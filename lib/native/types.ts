@@ -31,6 +31,8 @@ export interface NativeRequest {
   setOption(option: number, value: number): void;
   /** WinHttpSetTimeouts, then WinHttpSetOption per [option, value] pair; a failure's error names its `option`. */
   configure(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number, optionPairs: number[]): void;
+  /** WINHTTP_OPTION_PROXY for this request: NO_PROXY or NAMED_PROXY with a proxy list (native/proxy_option.cc). */
+  setProxy(accessType: number, proxy: string | null, bypass: string | null): void;
   queryHeaders(infoLevel: number, name: string | null, index: number): HeaderQueryResult | null;
   close(): void;
   setNotifications(mask: number): void;
@@ -65,7 +67,30 @@ export interface NativeCallError extends Error {
   systemMessage: string;
 }
 
+/** What ProxyResolver.resolve() and config() found (native/proxy_resolver.h); errno 0 on success. */
+export interface NativeProxyFound {
+  api: string;
+  errno: number;
+  timedOut: boolean;
+  /** WINHTTP_PROXY_RESULT entries (WinHttpGetProxyForUrlEx). */
+  entries?: { proxy: boolean; bypass: boolean; scheme: number; host: string; port: number }[];
+  autoDetect: boolean;
+  accessType: number;
+  autoConfigUrl: string | null;
+  proxy: string | null;
+  bypass: string | null;
+}
+
+export interface NativeProxyResolver {
+  setTimeouts(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number): void;
+  resolve(url: string, flags: number, autoDetectFlags: number, autoConfigUrl: string | null, timeoutMs: number): Promise<NativeProxyFound>;
+  /** 0: WinHttpGetIEProxyConfigForCurrentUser; 1: WinHttpGetDefaultProxyConfiguration. */
+  config(which: 0 | 1): Promise<NativeProxyFound>;
+  close(): void;
+}
+
 export interface NativeBinding {
+  ProxyResolver: new (userAgent: string) => NativeProxyResolver;
   Session: new (userAgent: string, accessType: number, proxy: string | null, bypass: string | null) => NativeSession;
   Connection: new (session: NativeSession, host: string, port: number) => NativeConnection;
   Request: new (

@@ -33,6 +33,8 @@ export interface DispatchOptions {
   open: OpenRequestOptions;
   /** Server credentials per origin and the proxy's, for 401/407 challenges (auth.ts). */
   credentials?: CredentialSet;
+  /** Sets each hop's proxy before it is sent, where the session's own setting does not apply (lib/proxy/). */
+  proxy?: (req: Request, url: URL) => Promise<void>;
 }
 
 export interface Dispatched {
@@ -69,6 +71,7 @@ export async function dispatch(first: Hop, firstTarget: Target, options: Dispatc
       const connection = connectionFor(session, target.host, target.port, target.secure);
       req = connection.openRequest(hop.method, target.path === '' ? '/' : target.path, options.open);
       current.request = req;
+      if (options.proxy !== undefined) await options.proxy(req, hop.url);
       const headers = decode ? withHeader(hop.headers, 'Accept-Encoding', ACCEPT_ENCODING) : hop.headers;
       const head = await exchange(req, headers, hop.body, hop.contentLength, hop.url.origin,
         options.credentials ?? CredentialSet.EMPTY);

@@ -1,5 +1,5 @@
 // Option bags are checked once, here: an unknown key is refused with a TypeError that names it, so an option brought
-// from node:https, undici or fetch (rejectUnauthorized, agent, proxy on request(), ...) never looks accepted while it
+// from node:https, undici or fetch (rejectUnauthorized, agent, ...) never looks accepted while it
 // does nothing. The ones people bring get a hint at what to use instead. Also the request policy (redirects,
 // decoding) that sessions default and request() applies, validated.
 import { invalidArg, outOfRange } from '../errors';
@@ -69,7 +69,7 @@ const HINTS: Record<string, string> = {
   secureProtocol: TLS,
   agent: 'not supported: connections are pooled by a Session; use { session: new Session({ ... }) }',
   dispatcher: 'not supported: connections are pooled by a Session; use { session: new Session({ ... }) }',
-  proxy: 'set it on a session: { session: new Session({ proxy }) }',
+  proxy: 'give it to request() or a session: new Session({ proxy }); a low-level Request has setProxy()',
   userAgent: "set it on a session (new Session({ userAgent })) or send a 'User-Agent' header",
   cookies: 'cookies are kept per session: { session: new Session({ cookies: true }) }',
   credentials: 'give them to request() or new Session({ credentials })',

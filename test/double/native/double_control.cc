@@ -2,6 +2,7 @@
 #include "double_control.h"
 #include <memory>
 #include "wide_string.h"  // native/, on the include path of the double build
+#include "double_proxy.h"
 #include "double_world.h"
 #include "executor.h"
 #include "script_from_js.h"
@@ -86,5 +87,6 @@ Napi::Object CreateDoubleControl(Napi::Env env) {
   control.Set("reset", Napi::Function::New(env, Reset, "reset"));
   control.Set("stats", Napi::Function::New(env, Stats, "stats"));
   control.Set("trace", Napi::Function::New(env, Traces, "trace"));
+  control.Set("proxy", CreateProxyControl(env));
   return control;
 }

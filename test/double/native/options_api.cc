@@ -4,6 +4,7 @@
 // else ERROR_WINHTTP_INVALID_OPTION; a short buffer gives ERROR_INSUFFICIENT_BUFFER with the size needed.
 #include <cstring>
 #include <string>
+#include "double_proxy.h"
 #include "double_world.h"
 #include "handle.h"
 
@@ -63,6 +64,7 @@ BOOL WinHttpSetOption(HINTERNET value, DWORD option, LPVOID buffer, DWORD buffer
   }
   DWORD injected;
   if (World::Get().TakeCallFault(api, option, &injected)) return Fail(api, injected, "");
+  if (option == WINHTTP_OPTION_PROXY) return SetProxyOption(handle, buffer, bufferLength);
   std::lock_guard<std::mutex> lock(handle->mutex);
   if (option == WINHTTP_OPTION_CONTEXT_VALUE) {
     std::memcpy(&handle->context, buffer, sizeof(DWORD_PTR));

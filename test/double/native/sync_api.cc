@@ -2,6 +2,7 @@
 // closing handles. A child handle inherits its parent's callback, notification flags and options when it is created;
 // HANDLE_CREATED is delivered inside the creating call, before a context value can have been set on the new handle.
 #include <string>
+#include "double_proxy.h"
 #include "double_world.h"
 #include "notifier.h"
 #include "request_flow.h"
@@ -106,6 +107,10 @@ BOOL WinHttpCloseHandle(HINTERNET value) {
   }
   if (handle->kind == Kind::kRequest) {
     CloseRequest(handle);
+    return TRUE;
+  }
+  if (handle->kind == Kind::kResolver) {
+    CloseResolver(handle);
     return TRUE;
   }
   DWORD_PTR context;

@@ -110,3 +110,60 @@ BOOL WinHttpWriteData(HINTERNET request, LPCVOID buffer, DWORD bytesToWrite, LPD
 BOOL WinHttpReceiveResponse(HINTERNET request, LPVOID reserved);
 BOOL WinHttpQueryDataAvailable(HINTERNET request, LPDWORD bytesAvailable);
 BOOL WinHttpReadData(HINTERNET request, LPVOID buffer, DWORD bytesToRead, LPDWORD bytesRead);
+
+// Proxy configuration and resolution (double_proxy.cc), with winhttp.h's structures and constants.
+#define ERROR_IO_PENDING 997
+#define WINHTTP_HANDLE_TYPE_PROXY_RESOLVER 4
+#define WINHTTP_AUTOPROXY_AUTO_DETECT 0x00000001
+#define WINHTTP_AUTOPROXY_CONFIG_URL 0x00000002
+#define WINHTTP_AUTO_DETECT_TYPE_DHCP 0x00000001
+#define WINHTTP_AUTO_DETECT_TYPE_DNS_A 0x00000002
+typedef void* HGLOBAL;
+typedef void (*FARPROC)(void);
+typedef WCHAR* PWSTR;
+typedef const WCHAR* PCWSTR;
+
+typedef struct {
+  DWORD dwAccessType;
+  LPWSTR lpszProxy;
+  LPWSTR lpszProxyBypass;
+} WINHTTP_PROXY_INFO;
+
+typedef struct {
+  BOOL fAutoDetect;
+  LPWSTR lpszAutoConfigUrl;
+  LPWSTR lpszProxy;
+  LPWSTR lpszProxyBypass;
+} WINHTTP_CURRENT_USER_IE_PROXY_CONFIG;
+
+typedef struct {
+  DWORD dwFlags;
+  DWORD dwAutoDetectFlags;
+  LPCWSTR lpszAutoConfigUrl;
+  LPVOID lpvReserved;
+  DWORD dwReserved;
+  BOOL fAutoLogonIfChallenged;
+} WINHTTP_AUTOPROXY_OPTIONS;
+
+typedef struct {
+  BOOL fProxy;
+  BOOL fBypass;
+  INTERNET_SCHEME ProxyScheme;
+  PWSTR pwszProxy;
+  INTERNET_PORT ProxyPort;
+} WINHTTP_PROXY_RESULT_ENTRY;
+
+typedef struct {
+  DWORD cEntries;
+  WINHTTP_PROXY_RESULT_ENTRY* pEntries;
+} WINHTTP_PROXY_RESULT;
+
+HGLOBAL GlobalFree(HGLOBAL memory);
+FARPROC GetProcAddress(HMODULE module, const char* name);
+BOOL WinHttpGetIEProxyConfigForCurrentUser(WINHTTP_CURRENT_USER_IE_PROXY_CONFIG* config);
+BOOL WinHttpGetDefaultProxyConfiguration(WINHTTP_PROXY_INFO* info);
+BOOL WinHttpGetProxyForUrl(HINTERNET session, LPCWSTR url, WINHTTP_AUTOPROXY_OPTIONS* options, WINHTTP_PROXY_INFO* info);
+DWORD WinHttpCreateProxyResolver(HINTERNET session, HINTERNET* resolver);
+DWORD WinHttpGetProxyForUrlEx(HINTERNET resolver, PCWSTR url, WINHTTP_AUTOPROXY_OPTIONS* options, DWORD_PTR context);
+DWORD WinHttpGetProxyResult(HINTERNET resolver, WINHTTP_PROXY_RESULT* result);
+void WinHttpFreeProxyResult(WINHTTP_PROXY_RESULT* result);
