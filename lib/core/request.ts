@@ -31,6 +31,7 @@ import { callNative, toPublicError } from './native-call';
 import { isProgressStatus, notificationMask, progressEvent, type ProgressEvent, type ProgressEventName } from './notifications';
 import { resolveTimeouts, type Timeouts } from './timeouts';
 import { buildTimings, type RequestTimings } from './timings';
+import { tlsRequestOptions, type TlsSettings } from '../tls/options';
 import { validateByteCount, validateSignal } from './validate';
 
 export type { ResponseHead } from './response-head';
@@ -103,6 +104,8 @@ export class Request extends EventEmitter {
   readonly handleClosed: Promise<void>;
   readonly #native: NativeRequest;
   readonly #secure: boolean;
+  // The server's host name, for TLS failure messages ("certificate name does not match <host>").
+  readonly #host: string;
   readonly #startedAt = Date.now();
   readonly #openedAt = performance.now();
   #endedAt: number | undefined;
@@ -118,7 +121,7 @@ export class Request extends EventEmitter {
   #received = 0;
 
   /** @internal Use Connection.openRequest(). */
-  constructor(connection: NativeConnection, method: string, path: string, secure: boolean,
+  constructor(connection: NativeConnection, method: string, path: string, secure: boolean, host: string, tls: Readonly<TlsSettings>,
     sessionTimeouts: Readonly<Timeouts>, sessionBehaviour: Readonly<SessionBehaviour>,
     options: OpenRequestOptions, onClose: () => void) {
     super();
@@ -127,6 +130,7 @@ export class Request extends EventEmitter {
     const timeouts = resolveTimeouts(sessionTimeouts, options.timeouts);
     const behaviour = resolveBehaviour(sessionBehaviour, options);
     this.#secure = secure;
+    this.#host = host;
     this.#signal = validateSignal(options.signal);
     this.method = method;
     this.path = path;
@@ -138,7 +142,7 @@ export class Request extends EventEmitter {
     this.#native = callNative(() => new binding.Request(connection, method, path, flags,
       (status, value, asyncApi, error, secureFailure) => this.#onStatus(status, value, asyncApi, error, secureFailure)));
     try {
-      this.#configure(timeouts, behaviour);
+      this.#configure(timeouts, behaviour, secure ? tlsRequestOptions(tls) : []);
     } catch (error) {
       // Not yet known to the connection: close the handle only.
       this.#closed = true;
@@ -155,9 +159,10 @@ export class Request extends EventEmitter {
   }
 
   // Timeouts (WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT always: Wine waits for headers forever otherwise) and the
-  // behaviour's options, in one native call.
-  #configure(timeouts: Timeouts, behaviour: SessionBehaviour): void {
-    const options = [WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse, ...behaviourOptions(behaviour)];
+  // behaviour's options and an https request's TLS options, in one native call.
+  #configure(timeouts: Timeouts, behaviour: SessionBehaviour, tlsOptions: number[]): void {
+    const options = [WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse, ...tlsOptions,
+      ...behaviourOptions(behaviour)];
     try {
       this.#native.configure(timeouts.resolve, timeouts.connect, timeouts.send, timeouts.receive, options);
     } catch (raw) {
@@ -392,6 +397,7 @@ export class Request extends EventEmitter {
       pending.reject(withCallerStack(new WinHttpError(error, apiFromAsyncResult(asyncApi), {
         systemMessage: getBinding().formatMessage(error),
         secureFailureFlags: secureFailure !== 0 ? secureFailure : undefined,
+        host: this.#host,
       }), pending.site));
     } else {
       pending.resolve(value);

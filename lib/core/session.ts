@@ -9,6 +9,7 @@ import {
   WINHTTP_ACCESS_TYPE_NO_PROXY,
 } from '../native/constants';
 import type { NativeSession } from '../native/types';
+import { resolveTls, tlsSessionOptions, type TlsOptions, type TlsSettings } from '../tls/options';
 import { DEFAULT_POLICY, POLICY_KEYS, refuseUnknownOptions, resolvePolicy, type RequestPolicy, type RequestPolicyOptions } from '../policy/options';
 import { BEHAVIOUR_KEYS, sessionBehaviour, type RequestBehaviour, type SessionBehaviour } from './behaviour';
 import { Connection, type ConnectOptions } from './connection';
@@ -42,10 +43,12 @@ export interface SessionOptions extends RequestBehaviour, RequestPolicyOptions {
   timeouts?: Partial<Timeouts>;
   /** Most simultaneous connections to one server (WINHTTP_OPTION_MAX_CONNS_PER_SERVER). */
   maxConnectionsPerServer?: number;
+  /** Certificate verification (named relaxations only), revocation, TLS versions and pins: lib/tls/options.ts. */
+  tls?: TlsOptions;
 }
 
 const WINHTTP_OPTION_MAX_CONNS_PER_SERVER = 73;
-const SESSION_KEYS = ['cookies', 'userAgent', 'proxy', 'timeouts', 'maxConnectionsPerServer', ...BEHAVIOUR_KEYS,
+const SESSION_KEYS = ['cookies', 'userAgent', 'proxy', 'timeouts', 'maxConnectionsPerServer', 'tls', ...BEHAVIOUR_KEYS,
   ...POLICY_KEYS];
 
 export const DEFAULT_USER_AGENT = 'winhttp (Node.js)';
@@ -66,6 +69,8 @@ export class Session {
   readonly behaviour: Readonly<SessionBehaviour>;
   /** The request policy request() applies by default (a request may override each field). */
   readonly policy: Readonly<RequestPolicy>;
+  /** The TLS settings every https request of this session gets. */
+  readonly tls: Readonly<TlsSettings>;
   readonly #native: NativeSession;
   readonly #connections = new WeakHandleSet<Connection>();
   #closed = false;
@@ -78,6 +83,7 @@ export class Session {
     this.timeouts = Object.freeze(resolveTimeouts(DEFAULT_TIMEOUTS, options.timeouts));
     this.behaviour = Object.freeze(sessionBehaviour(options.cookies, options));
     this.policy = Object.freeze(resolvePolicy(DEFAULT_POLICY, options));
+    this.tls = resolveTls(options.tls);
     const maxConnections = options.maxConnectionsPerServer === undefined ? undefined
       : validateByteCount('maxConnectionsPerServer', options.maxConnectionsPerServer, 0x7fffffff);
     if (maxConnections === 0) throw outOfRange('maxConnectionsPerServer', '>= 1', 0);
@@ -89,6 +95,8 @@ export class Session {
     if (maxConnections !== undefined) {
       callNative(() => this.#native.setOption(WINHTTP_OPTION_MAX_CONNS_PER_SERVER, maxConnections));
     }
+    const [tlsOption, tlsValue] = tlsSessionOptions(this.tls);
+    if (tlsOption !== undefined) callNative(() => this.#native.setOption(tlsOption, tlsValue));
   }
 
   get closed(): boolean {
