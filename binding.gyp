@@ -26,6 +26,7 @@
             'native/native_error.cc',
             'native/win_error.cc',
             'native/wide_string.cc',
+            'native/tls_server_cert.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',
@@ -47,7 +48,7 @@
             "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
           ],
           'link_settings': {
-            'libraries': ['winhttp.lib'],
+            'libraries': ['winhttp.lib', 'crypt32.lib'],
           },
           'msvs_settings': {
             'VCCLCompilerTool': {

@@ -13,6 +13,9 @@ export type { RequestTimings } from './core/timings';
 export type { HeadersInput, IncomingHeaders } from './core/headers';
 export { isSupported } from './native/binding';
 export * from './errors';
+export { CertificatePinError } from './tls/pin-error';
+export type { TlsOptions, TlsVersion } from './tls/options';
+export type { PeerCertificate } from './tls/certificate';
 
 import { getBinding } from './native/binding';
 

@@ -5,6 +5,7 @@
 #include "handle_options.h"
 #include "napi_args.h"
 #include "native_error.h"
+#include "tls_server_cert.h"
 
 Napi::Function RequestWrap::Define(Napi::Env env) {
   return DefineClass(env, "Request",
@@ -17,6 +18,7 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("close", &RequestWrap::Close),
                          InstanceMethod("setNotifications", &RequestWrap::SetNotifications),
                          InstanceMethod("timings", &RequestWrap::Timings),
+                         InstanceMethod("serverCertificates", &RequestWrap::ServerCertificates),
                          InstanceMethod("send", &RequestWrap::Send),
                          InstanceMethod("write", &RequestWrap::Write),
                          InstanceMethod("receiveResponse", &RequestWrap::ReceiveResponse),
@@ -346,4 +348,19 @@ Napi::Value RequestWrap::Pump(const Napi::CallbackInfo& info) {
   StartCall(env, API_READ_DATA, "WinHttpReadData");
   state_->pump.Start(state_, size);
   return env.Undefined();
+}
+
+// serverCertificates() -> [Buffer]: the server's certificate (DER), then the others the server sent (tls_server_cert.h).
+// JS thread.
+Napi::Value RequestWrap::ServerCertificates(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) ThrowUsage(env, "the request is closed");
+  std::vector<std::string> certificates;
+  DWORD error = 0;
+  if (!ReadServerCertificates(handle(), &certificates, &error)) ThrowWinHttpError(env, error, "WinHttpQueryOption");
+  Napi::Array result = Napi::Array::New(env, certificates.size());
+  for (uint32_t i = 0; i < certificates.size(); ++i) {
+    result.Set(i, Napi::Buffer<char>::Copy(env, certificates[i].data(), certificates[i].size()));
+  }
+  return result;
 }

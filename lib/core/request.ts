@@ -32,6 +32,7 @@ import { isProgressStatus, notificationMask, progressEvent, type ProgressEvent, 
 import { resolveTimeouts, type Timeouts } from './timeouts';
 import { buildTimings, type RequestTimings } from './timings';
 import { tlsRequestOptions, type TlsSettings } from '../tls/options';
+import { peerCertificate, type PeerCertificate } from '../tls/certificate';
 import { validateByteCount, validateSignal } from './validate';
 
 export type { ResponseHead } from './response-head';
@@ -118,6 +119,8 @@ export class Request extends EventEmitter {
   #phase: Phase = 'opened';
   #bodyRemaining = 0;
   #head: ResponseHead | undefined;
+  // https: the server's certificates (DER) as read when the head arrived, or why they could not be read.
+  #serverCertificates: Buffer[] | Error | undefined;
   #received = 0;
 
   /** @internal Use Connection.openRequest(). */
@@ -248,8 +251,36 @@ export class Request extends EventEmitter {
     }
     const head = readResponseHead(this.#native);
     this.#head = head;
+    if (this.#secure) this.#readServerCertificates();
     this.#phase = 'response';
     return head;
+  }
+
+  // Read once the head is there, so the certificate outlives the handle (a body read to its end closes it).
+  #readServerCertificates(): void {
+    try {
+      this.#serverCertificates = callNative(() => this.#native.serverCertificates());
+    } catch (error) {
+      this.#serverCertificates = error as Error;
+    }
+  }
+
+  /**
+   * The certificate the server presented (https, once receiveResponse() has resolved), with the certificates it sent
+   * linked as `issuerCertificate`: WINHTTP_OPTION_SERVER_CERT_CONTEXT, in the shape of Node's getPeerCertificate(true).
+   */
+  serverCertificate(): PeerCertificate {
+    if (!this.#secure) throw formatted(new InvalidStateError('serverCertificate() on an http request: there is no certificate'));
+    const certificates = this.#serverCertificates;
+    if (certificates === undefined) throw formatted(new InvalidStateError('No response yet: await receiveResponse() first'));
+    if (certificates instanceof Error) throw certificates;
+    return peerCertificate(certificates);
+  }
+
+  /** @internal The server's certificate (DER), for the pin check; undefined if WinHTTP gave none. */
+  serverCertificateDer(): Buffer | undefined {
+    const certificates = this.#serverCertificates;
+    return Array.isArray(certificates) ? certificates[0] : undefined;
   }
 
   /** All values of a response header, by name (WinHttpQueryHeaders with WINHTTP_QUERY_CUSTOM). */

@@ -35,6 +35,8 @@ export interface NativeRequest {
   close(): void;
   setNotifications(mask: number): void;
   timings(): number[];
+  /** WINHTTP_OPTION_SERVER_CERT_CONTEXT: the server's certificate (DER), then the others the server sent. */
+  serverCertificates(): Buffer[];
   send(totalLength: number, firstBytes?: Uint8Array): void;
   write(bytes: Uint8Array): void;
   receiveResponse(): void;

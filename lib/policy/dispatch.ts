@@ -19,6 +19,7 @@ import { connectionFor } from './connections';
 import { ACCEPT_ENCODING, codingsToUndo, decodedBody } from './decoding';
 import type { RequestPolicy } from './options';
 import { nextHop, type Hop } from './redirects';
+import { checkPins } from '../tls/pin-check';
 
 /** A hop's target as WinHttpCrackUrl split it. */
 export type Target = Pick<CrackedUrl, 'secure' | 'host' | 'port' | 'path'>;
@@ -66,6 +67,7 @@ export async function dispatch(first: Hop, firstTarget: Target, options: Dispatc
       current.request = req;
       const headers = decode ? withHeader(hop.headers, 'Accept-Encoding', ACCEPT_ENCODING) : hop.headers;
       const head = await exchange(req, headers, hop.body, hop.contentLength);
+      if (target.secure) checkPins(req, target.host, session.tls);
       const next = nextHop(hop, head, policy, chain, session.behaviour.cookies);
       if (next === undefined) {
         const body = responseBody(req, hop.method, head, decode, onBodyDone, options.open.signal);
