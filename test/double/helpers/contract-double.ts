@@ -19,7 +19,10 @@ export interface ResponseScript {
   growOnShortBuffer?: number;
   redirects?: { status?: number; location: string }[];
   interim?: number[];
+  /** What verifying the certificate finds (SECURE_FAILURE flags), before the request's SECURITY_FLAGS waive any. */
   secureFailure?: number;
+  /** DER certificates, the server's first: what WINHTTP_OPTION_SERVER_CERT_CONTEXT and its store hold. */
+  serverCertificates?: Uint8Array[];
   clientCertNeeded?: boolean;
   resends?: number;
   neverAnswers?: boolean;
@@ -57,6 +60,8 @@ export interface DoubleStats {
   cancelled: number;
   injected: number;
   busyTasks: number;
+  /** Certificate contexts handed out (WINHTTP_OPTION_SERVER_CERT_CONTEXT, CertEnumCertificatesInStore) not yet freed. */
+  liveCertContexts: number;
   violations: string[];
 }
 
@@ -100,7 +105,8 @@ export async function expectAllReleased(timeoutMs = 10000): Promise<void> {
     await tick();
     const stats = contractDouble().stats();
     const live = liveNativeRequests();
-    const left = { openHandles: stats.openHandles, liveHandles: stats.liveHandles, busyTasks: stats.busyTasks, liveNativeRequests: live };
+    const left = { openHandles: stats.openHandles, liveHandles: stats.liveHandles, busyTasks: stats.busyTasks,
+      liveCertContexts: stats.liveCertContexts, liveNativeRequests: live };
     if (Object.values(left).every((n) => n === 0)) break;
     if (Date.now() > deadline) throw new Error(`not released after ${timeoutMs} ms: ${JSON.stringify(left)}`);
   }

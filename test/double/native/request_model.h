@@ -75,6 +75,7 @@ struct RequestModel {
   size_t chunk = 0;           // read position in answer.body
   size_t offset = 0;
   bool dropConnection = false;
+  bool serverCertificateKnown = false;  // the TLS handshake has run: WINHTTP_OPTION_SERVER_CERT_CONTEXT answers
   int grown = 0;              // headers lengthened so far (Response::growOnShortBuffer)
 
   std::optional<PendingOp> op;

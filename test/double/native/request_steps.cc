@@ -4,6 +4,7 @@
 #include "request_steps.h"
 #include <algorithm>
 #include <cstring>
+#include "double_tls.h"
 #include "notifier.h"
 #include "request_flow.h"
 
@@ -103,6 +104,7 @@ void Send(Handle& handle) {
   DWORD fault = 0;
   bool faulted;
   bool certSet;
+  DWORD secureFailure;
   const void* optional;
   DWORD optionalLength;
   DWORD headerBytes = 0;
@@ -112,6 +114,8 @@ void Send(Handle& handle) {
     response = request.response;
     faulted = TakeFault(request, Step::kSend, &fault);
     certSet = handle.options.count(WINHTTP_OPTION_CLIENT_CERT_CONTEXT) > 0;
+    secureFailure = SecureFailureAfterOptions(handle, response->secureFailure);
+    request.serverCertificateKnown = (request.openFlags & WINHTTP_FLAG_SECURE) != 0;
     optional = request.op->buffer;
     optionalLength = request.op->length;
     headerBytes = static_cast<DWORD>(request.method.size() + request.path.size() + 12);
@@ -140,10 +144,9 @@ void Send(Handle& handle) {
       return;
     }
   }
-  if (response->secureFailure != 0) {
+  if (secureFailure != 0) {
     // The reason arrives only with SECURE_FAILURE; the error itself is the generic 12175.
-    if (!Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE,
-                  StatusInfo::Dword(response->secureFailure))) {
+    if (!Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, StatusInfo::Dword(secureFailure))) {
       return;
     }
     FailOp(handle, Step::kSend, ERROR_WINHTTP_SECURE_FAILURE, Phase::kFailed);

@@ -49,7 +49,11 @@ struct Response {
   int growOnShortBuffer = 0;
   std::vector<Redirect> redirects;
   std::vector<int> interim;                 // 1xx statuses, each an INTERMEDIATE_RESPONSE
-  DWORD secureFailure = 0;                  // SECURE_FAILURE flags, then 12175 for the send
+  // What verifying the server's certificate finds, as SECURE_FAILURE flags: those the request's
+  // WINHTTP_OPTION_SECURITY_FLAGS do not waive (and the revocation ones only with WINHTTP_ENABLE_SSL_REVOCATION)
+  // come with SECURE_FAILURE, then 12175 for the send (double_tls.cc).
+  DWORD secureFailure = 0;
+  std::vector<std::string> serverCertificates;  // DER, the server's first: WINHTTP_OPTION_SERVER_CERT_CONTEXT
   bool clientCertNeeded = false;            // 12044 until WINHTTP_OPTION_CLIENT_CERT_CONTEXT is set
   int resends = 0;                          // ReceiveResponse fails with 12032 this many times
   bool neverAnswers = false;                // ReceiveResponse waits for RECEIVE_RESPONSE_TIMEOUT, then 12002

@@ -75,6 +75,23 @@ typedef struct {
 typedef void(CALLBACK* WINHTTP_STATUS_CALLBACK)(HINTERNET, DWORD_PTR, DWORD, LPVOID, DWORD);
 #define WINHTTP_INVALID_STATUS_CALLBACK ((WINHTTP_STATUS_CALLBACK)(intptr_t)(-1))
 
+// CryptoAPI (wincrypt.h): a certificate context as WINHTTP_OPTION_SERVER_CERT_CONTEXT hands it over (double_tls.cc).
+typedef unsigned char BYTE;
+typedef void* HCERTSTORE;
+typedef struct _CERT_CONTEXT {
+  DWORD dwCertEncodingType;
+  BYTE* pbCertEncoded;
+  DWORD cbCertEncoded;
+  void* pCertInfo;
+  HCERTSTORE hCertStore;
+} CERT_CONTEXT, *PCERT_CONTEXT;
+typedef const CERT_CONTEXT* PCCERT_CONTEXT;
+#define X509_ASN_ENCODING 0x00000001
+#define PKCS_7_ASN_ENCODING 0x00010000
+#define CRYPT_E_NOT_FOUND 0x80092004
+BOOL CertFreeCertificateContext(PCCERT_CONTEXT context);
+PCCERT_CONTEXT CertEnumCertificatesInStore(HCERTSTORE store, PCCERT_CONTEXT previous);
+
 // Win32 (win32_double.cc).
 DWORD GetLastError();
 void SetLastError(DWORD code);
