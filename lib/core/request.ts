@@ -145,7 +145,10 @@ export class Request extends EventEmitter {
     this.#native = callNative(() => new binding.Request(connection, method, path, flags,
       (status, value, asyncApi, error, secureFailure) => this.#onStatus(status, value, asyncApi, error, secureFailure)));
     try {
-      this.#configure(timeouts, behaviour, secure ? tlsRequestOptions(tls) : []);
+      // A connection verified under a relaxation is never kept alive, so it cannot serve another request: Wine's
+      // WinHTTP pools connections across sessions (a strict session was seen reusing a relaxed one's connection).
+      const relaxed = secure && tls.securityFlags !== 0;
+      this.#configure(timeouts, relaxed ? { ...behaviour, keepAlive: false } : behaviour, secure ? tlsRequestOptions(tls) : []);
     } catch (error) {
       // Not yet known to the connection: close the handle only.
       this.#closed = true;
