@@ -27,6 +27,7 @@
             'native/win_error.cc',
             'native/wide_string.cc',
             'native/tls_server_cert.cc',
+            'native/tls_client_cert.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

@@ -14,6 +14,7 @@ export type { HeadersInput, IncomingHeaders } from './core/headers';
 export { isSupported } from './native/binding';
 export * from './errors';
 export { CertificatePinError } from './tls/pin-error';
+export { ClientCertificateNeededError } from './tls/client-cert-error';
 export type { TlsOptions, TlsVersion } from './tls/options';
 export type { PeerCertificate } from './tls/certificate';
 

@@ -5,6 +5,7 @@
 #include "handle_options.h"
 #include "napi_args.h"
 #include "native_error.h"
+#include "tls_client_cert.h"
 #include "tls_server_cert.h"
 
 Napi::Function RequestWrap::Define(Napi::Env env) {
@@ -19,6 +20,8 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("setNotifications", &RequestWrap::SetNotifications),
                          InstanceMethod("timings", &RequestWrap::Timings),
                          InstanceMethod("serverCertificates", &RequestWrap::ServerCertificates),
+                         InstanceMethod("clientCertIssuers", &RequestWrap::ClientCertIssuers),
+                         InstanceMethod("useNoClientCertificate", &RequestWrap::UseNoClientCertificate),
                          InstanceMethod("send", &RequestWrap::Send),
                          InstanceMethod("write", &RequestWrap::Write),
                          InstanceMethod("receiveResponse", &RequestWrap::ReceiveResponse),
@@ -363,4 +366,26 @@ Napi::Value RequestWrap::ServerCertificates(const Napi::CallbackInfo& info) {
     result.Set(i, Napi::Buffer<char>::Copy(env, certificates[i].data(), certificates[i].size()));
   }
   return result;
+}
+
+// clientCertIssuers() -> [Buffer]: after 12044, the DER names of the CAs the server accepts (tls_client_cert.h). JS thread.
+Napi::Value RequestWrap::ClientCertIssuers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) ThrowUsage(env, "the request is closed");
+  std::vector<std::string> issuers;
+  DWORD error = 0;
+  if (!ReadClientCertIssuers(handle(), &issuers, &error)) ThrowWinHttpError(env, error, "WinHttpQueryOption");
+  Napi::Array result = Napi::Array::New(env, issuers.size());
+  for (uint32_t i = 0; i < issuers.size(); ++i) {
+    result.Set(i, Napi::Buffer<char>::Copy(env, issuers[i].data(), issuers[i].size()));
+  }
+  return result;
+}
+
+// useNoClientCertificate(): WINHTTP_OPTION_CLIENT_CERT_CONTEXT = WINHTTP_NO_CLIENT_CERT_CONTEXT. JS thread.
+Napi::Value RequestWrap::UseNoClientCertificate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) ThrowUsage(env, "the request is closed");
+  if (!::UseNoClientCertificate(handle())) ThrowLastError(env, "WinHttpSetOption");
+  return env.Undefined();
 }

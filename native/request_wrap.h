@@ -31,6 +31,8 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value SetNotifications(const Napi::CallbackInfo& info);
   Napi::Value Timings(const Napi::CallbackInfo& info);
   Napi::Value ServerCertificates(const Napi::CallbackInfo& info);
+  Napi::Value ClientCertIssuers(const Napi::CallbackInfo& info);
+  Napi::Value UseNoClientCertificate(const Napi::CallbackInfo& info);
   // Asynchronous: each ends with one completion event or REQUEST_ERROR.
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);

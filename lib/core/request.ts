@@ -9,6 +9,7 @@ import { InvalidStateError, WinHttpError, apiFromAsyncResult, invalidArg, outOfR
 import { refuseUnknownOptions } from '../policy/options';
 import { getBinding } from '../native/binding';
 import {
+  ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED,
   ERROR_WINHTTP_RESEND_REQUEST,
   STATUS,
   WINHTTP_FLAG_ESCAPE_DISABLE,
@@ -223,7 +224,14 @@ export class Request extends EventEmitter {
     if (lines.length > 0) callNative(() => this.#native.addHeaders(formatHeaderLines(lines)));
     this.#phase = 'sending';
     this.#bodyRemaining = total - (first?.byteLength ?? 0);
-    await this.#step('send', () => this.#native.send(total, first));
+    try {
+      await this.#step('send', () => this.#native.send(total, first));
+    } catch (error) {
+      // After 12044 the request may be sent again on the same handle, with a client certificate or with
+      // WINHTTP_NO_CLIENT_CERT_CONTEXT (WinHttpSendRequest reference).
+      if (error instanceof WinHttpError && error.errno === ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED) this.#phase = 'opened';
+      throw error;
+    }
     this.#phase = 'sent';
   }
 
@@ -278,6 +286,18 @@ export class Request extends EventEmitter {
     if (certificates === undefined) throw formatted(new InvalidStateError('No response yet: await receiveResponse() first'));
     if (certificates instanceof Error) throw certificates;
     return peerCertificate(certificates);
+  }
+
+  /** After send() failed with ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: the DER names of the CAs the server accepts. */
+  clientCertIssuers(): Buffer[] {
+    if (this.#closed) throw this.#abortError ?? formatted(new InvalidStateError('clientCertIssuers() on a closed request'));
+    return callNative(() => this.#native.clientCertIssuers());
+  }
+
+  /** Answer the server's certificate request with none (WINHTTP_NO_CLIENT_CERT_CONTEXT); then send() again. */
+  useNoClientCertificate(): void {
+    this.#expectPhase('opened', 'useNoClientCertificate()');
+    callNative(() => this.#native.useNoClientCertificate());
   }
 
   /** @internal The server's certificate (DER), for the pin check; undefined if WinHTTP gave none. */

@@ -20,6 +20,7 @@ import { ACCEPT_ENCODING, codingsToUndo, decodedBody } from './decoding';
 import type { RequestPolicy } from './options';
 import { nextHop, type Hop } from './redirects';
 import { checkPins } from '../tls/pin-check';
+import { sendAnsweringCertificateRequest } from '../tls/client-certificate';
 
 /** A hop's target as WinHttpCrackUrl split it. */
 export type Target = Pick<CrackedUrl, 'secure' | 'host' | 'port' | 'path'>;
@@ -119,7 +120,7 @@ async function drainAndClose(req: Request, method: string, head: ResponseHead): 
 async function exchange(req: Request, headers: HeaderPairs, body: PreparedBody | undefined,
   contentLength: number | undefined): Promise<ResponseHead> {
   for (let resends = 0; ; resends++) {
-    await sendBody(req, headers, body, contentLength);
+    await sendAnsweringCertificateRequest(req, () => sendBody(req, headers, body, contentLength));
     try {
       return await req.receiveResponse();
     } catch (error) {

@@ -8,4 +8,7 @@
 #include <windows.h>
 #include <wincrypt.h>  // certificate contexts (WINHTTP_OPTION_SERVER_CERT_CONTEXT); WIN32_LEAN_AND_MEAN leaves it out
 #include <winhttp.h>
+#define SECURITY_WIN32
+#include <sspi.h>
+#include <schannel.h>  // SecPkgContext_IssuerListInfoEx (WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST)
 #endif

@@ -2,11 +2,14 @@
 // as 12157 without SECURE_FAILURE flags): each named relaxation (WINHTTP_OPTION_SECURITY_FLAGS) lets exactly its own
 // failure through and no other, revocation is checked only when asked, a failure's reasons reach the error, the
 // server certificate (WINHTTP_OPTION_SERVER_CERT_CONTEXT, its store enumerated and every context freed) reaches the
-// response in Node's getPeerCertificate shape, and a pin that does not match fails before any body byte is read.
+// response in Node's getPeerCertificate shape, a pin that does not match fails before any body byte is read, and a
+// server asking for a client certificate gets none (WINHTTP_NO_CLIENT_CERT_CONTEXT) or, requiring one, a typed error
+// with its issuer list.
 import { X509Certificate, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CertificatePinError, InvalidStateError, Session, WinHttpError, request, type TlsOptions } from '../../lib';
+import { CertificatePinError, ClientCertificateNeededError, InvalidStateError, Session, WinHttpError, request, type TlsOptions } from '../../lib';
+import { certificateNames } from '../helpers/der-names';
 import { STATUS, contractDouble, finishedTrace, useContractDouble } from './helpers/contract-double';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tls', 'suite-trusted');
@@ -161,5 +164,40 @@ describe('pins', () => {
     contractDouble().setScenario({ routes: { '/': { body: 'ok' } } });
     const error = await failure(request('https://localhost/', { session: session({ pins: { localhost: [spkiPin] } }) }));
     expect(error).toMatchObject({ code: 'ERROR_WINHTTP_INCORRECT_HANDLE_STATE', api: 'WinHttpQueryOption' });
+  });
+});
+
+describe('a server that asks for a client certificate, with none configured', () => {
+  const issuers = [certificateNames(ca).subject, certificateNames(leaf).subject];
+
+  it('that merely asks: the request is sent again with WINHTTP_NO_CLIENT_CERT_CONTEXT and succeeds', async () => {
+    contractDouble().setScenario({ routes: { '/': { clientCertNeeded: true, clientCertIssuers: issuers, body: 'ok' } } });
+    const res = await request('https://localhost/', { session: session(), method: 'POST', body: 'payload' });
+    expect(await res.text()).toBe('ok');
+    const trace = await finishedTrace('/');
+    expect(trace.errors).toEqual([12044]);
+    expect(trace.received.toString()).toBe('payload'); // sent once: the first send never reached the server
+  });
+
+  it('that requires one: ClientCertificateNeededError with the issuers it accepts', async () => {
+    contractDouble().setScenario({
+      routes: { '/': { clientCertNeeded: true, clientCertIssuers: issuers, noClientCertError: 12030, body: 'ok' } },
+    });
+    const error = await failure(request('https://localhost/', { session: session() }));
+    expect(error).toBeInstanceOf(ClientCertificateNeededError);
+    expect(error).toMatchObject({ code: 'ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED', errno: 12044, api: 'WinHttpSendRequest', category: 'tls' });
+    expect((error as ClientCertificateNeededError).issuers).toEqual([
+      'CN=winhttp suite CA (trusted while the suite runs; loopback only)',
+      'CN=localhost',
+    ]);
+    expect(error.message).toContain('It accepts certificates issued by: "CN=winhttp suite CA (trusted while the suite runs; loopback only)"; "CN=localhost"');
+    expect((error.cause as WinHttpError).errno).toBe(12030);
+  });
+
+  it('a server that names no issuer says so', async () => {
+    contractDouble().setScenario({ routes: { '/': { clientCertNeeded: true, noClientCertError: 12030 } } });
+    const error = await failure(request('https://localhost/', { session: session() }));
+    expect((error as ClientCertificateNeededError).issuers).toEqual([]);
+    expect(error.message).toContain('It named no certificate authority');
   });
 });

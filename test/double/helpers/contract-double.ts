@@ -24,6 +24,10 @@ export interface ResponseScript {
   /** DER certificates, the server's first: what WINHTTP_OPTION_SERVER_CERT_CONTEXT and its store hold. */
   serverCertificates?: Uint8Array[];
   clientCertNeeded?: boolean;
+  /** DER names of the CAs the server accepts: WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST after the 12044. */
+  clientCertIssuers?: Uint8Array[];
+  /** The server requires a certificate: sent with WINHTTP_NO_CLIENT_CERT_CONTEXT, the send fails with this error. */
+  noClientCertError?: number;
   resends?: number;
   neverAnswers?: boolean;
   keepAlive?: boolean;
@@ -62,6 +66,8 @@ export interface DoubleStats {
   busyTasks: number;
   /** Certificate contexts handed out (WINHTTP_OPTION_SERVER_CERT_CONTEXT, CertEnumCertificatesInStore) not yet freed. */
   liveCertContexts: number;
+  /** WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST answers not yet given back with GlobalFree. */
+  liveIssuerLists: number;
   violations: string[];
 }
 
@@ -106,7 +112,7 @@ export async function expectAllReleased(timeoutMs = 10000): Promise<void> {
     const stats = contractDouble().stats();
     const live = liveNativeRequests();
     const left = { openHandles: stats.openHandles, liveHandles: stats.liveHandles, busyTasks: stats.busyTasks,
-      liveCertContexts: stats.liveCertContexts, liveNativeRequests: live };
+      liveCertContexts: stats.liveCertContexts, liveIssuerLists: stats.liveIssuerLists, liveNativeRequests: live };
     if (Object.values(left).every((n) => n === 0)) break;
     if (Date.now() > deadline) throw new Error(`not released after ${timeoutMs} ms: ${JSON.stringify(left)}`);
   }

@@ -38,6 +38,7 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   set("injected", counters.injected.load());
   set("busyTasks", static_cast<int64_t>(Executor::Get().Busy()));
   set("liveCertContexts", LiveCertContexts());
+  set("liveIssuerLists", LiveIssuerLists());
   const std::vector<std::string> violations = world.violations();
   Napi::Array list = Napi::Array::New(env, violations.size());
   for (uint32_t i = 0; i < violations.size(); ++i) list.Set(i, Napi::String::New(env, violations[i]));

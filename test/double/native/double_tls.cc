@@ -1,4 +1,5 @@
 #include "double_tls.h"
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,7 @@ struct OwnedContext {
 struct Contexts {
   std::mutex mutex;
   std::map<PCCERT_CONTEXT, std::unique_ptr<OwnedContext>> live;
+  std::map<void*, std::unique_ptr<uint8_t[]>> issuerLists;  // GlobalFree frees these
 };
 
 Contexts& TheContexts() {
@@ -118,6 +120,48 @@ BOOL QueryServerCertContext(const Handle& handle, void* buffer, DWORD* bufferLen
   return TRUE;
 }
 
+BOOL QueryClientCertIssuerList(const Handle& handle, void* buffer, DWORD* bufferLength) {
+  if (handle.kind != Kind::kRequest) {
+    SetLastError(ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    return FALSE;
+  }
+  if (!handle.request->clientCertAsked) {
+    SetLastError(ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+    return FALSE;
+  }
+  if (buffer == nullptr || *bufferLength < sizeof(SecPkgContext_IssuerListInfoEx*)) {
+    *bufferLength = sizeof(SecPkgContext_IssuerListInfoEx*);
+    SetLastError(ERROR_INSUFFICIENT_BUFFER);
+    return FALSE;
+  }
+  // One block: the structure, the blobs, then the names' bytes.
+  const std::vector<std::string>& names = handle.request->response->clientCertIssuers;
+  size_t size = sizeof(SecPkgContext_IssuerListInfoEx) + names.size() * sizeof(CERT_NAME_BLOB);
+  for (const std::string& name : names) size += name.size();
+  std::unique_ptr<uint8_t[]> block(new uint8_t[size]);
+  auto* list = reinterpret_cast<SecPkgContext_IssuerListInfoEx*>(block.get());
+  auto* blobs = reinterpret_cast<CERT_NAME_BLOB*>(list + 1);
+  uint8_t* bytes = reinterpret_cast<uint8_t*>(blobs + names.size());
+  list->aIssuers = blobs;
+  list->cIssuers = static_cast<DWORD>(names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    blobs[i].cbData = static_cast<DWORD>(names[i].size());
+    blobs[i].pbData = bytes;
+    std::memcpy(bytes, names[i].data(), names[i].size());
+    bytes += names[i].size();
+  }
+  std::lock_guard<std::mutex> lock(TheContexts().mutex);
+  TheContexts().issuerLists.emplace(list, std::move(block));
+  *static_cast<SecPkgContext_IssuerListInfoEx**>(buffer) = list;
+  *bufferLength = sizeof(SecPkgContext_IssuerListInfoEx*);
+  return TRUE;
+}
+
+int64_t LiveIssuerLists() {
+  std::lock_guard<std::mutex> lock(TheContexts().mutex);
+  return static_cast<int64_t>(TheContexts().issuerLists.size());
+}
+
 int64_t LiveCertContexts() {
   std::lock_guard<std::mutex> lock(TheContexts().mutex);
   return static_cast<int64_t>(TheContexts().live.size());
@@ -126,6 +170,19 @@ int64_t LiveCertContexts() {
 }  // namespace contract_double
 
 using namespace contract_double;
+
+// GlobalFree of what the double allocated for the caller (the issuer list): NULL on success; anything else is a
+// violation (freed twice, or never handed out), answered as GlobalFree fails: with the pointer itself.
+HGLOBAL GlobalFree(HGLOBAL memory) {
+  if (memory == nullptr) return nullptr;
+  std::lock_guard<std::mutex> lock(TheContexts().mutex);
+  if (TheContexts().issuerLists.erase(memory) == 0) {
+    World::Get().Violation("GlobalFree: not memory the double handed out (freed twice?)");
+    SetLastError(ERROR_INVALID_HANDLE);
+    return memory;
+  }
+  return nullptr;
+}
 
 // "Frees a certificate context" (CertFreeCertificateContext reference); a NULL context is allowed. Freeing one that is
 // not live (freed twice, or never handed out) is a violation.

@@ -21,7 +21,13 @@ bool TlsOptionOnRightHandle(const Handle& handle, DWORD option, const char* api)
 // certificate the server sent. ERROR_WINHTTP_INCORRECT_HANDLE_STATE before the handshake or without one (http).
 BOOL QueryServerCertContext(const Handle& handle, void* buffer, DWORD* bufferLength);
 
-// Certificate contexts handed out and not yet freed.
+// WinHttpQueryOption(WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST), with the request's mutex held, after a send ended with
+// ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: a SecPkgContext_IssuerListInfoEx in one block the caller frees with
+// GlobalFree ("SSL in WinHTTP"). ERROR_WINHTTP_INCORRECT_HANDLE_STATE before that.
+BOOL QueryClientCertIssuerList(const Handle& handle, void* buffer, DWORD* bufferLength);
+
+// Certificate contexts and issuer lists handed out and not yet freed.
 int64_t LiveCertContexts();
+int64_t LiveIssuerLists();
 
 }  // namespace contract_double

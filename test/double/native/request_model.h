@@ -75,7 +75,8 @@ struct RequestModel {
   size_t chunk = 0;           // read position in answer.body
   size_t offset = 0;
   bool dropConnection = false;
-  bool serverCertificateKnown = false;  // the TLS handshake has run: WINHTTP_OPTION_SERVER_CERT_CONTEXT answers
+  bool serverCertificateKnown = false;
+  bool clientCertAsked = false;  // a send ended with 12044: WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST answers  // the TLS handshake has run: WINHTTP_OPTION_SERVER_CERT_CONTEXT answers
   int grown = 0;              // headers lengthened so far (Response::growOnShortBuffer)
 
   std::optional<PendingOp> op;

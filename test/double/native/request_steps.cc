@@ -104,6 +104,7 @@ void Send(Handle& handle) {
   DWORD fault = 0;
   bool faulted;
   bool certSet;
+  bool noCert;
   DWORD secureFailure;
   const void* optional;
   DWORD optionalLength;
@@ -113,7 +114,9 @@ void Send(Handle& handle) {
     RequestModel& request = *handle.request;
     response = request.response;
     faulted = TakeFault(request, Step::kSend, &fault);
-    certSet = handle.options.count(WINHTTP_OPTION_CLIENT_CERT_CONTEXT) > 0;
+    const auto cert = handle.options.find(WINHTTP_OPTION_CLIENT_CERT_CONTEXT);
+    certSet = cert != handle.options.end();
+    noCert = certSet && cert->second.empty();  // WINHTTP_NO_CLIENT_CERT_CONTEXT
     secureFailure = SecureFailureAfterOptions(handle, response->secureFailure);
     request.serverCertificateKnown = (request.openFlags & WINHTTP_FLAG_SECURE) != 0;
     optional = request.op->buffer;
@@ -152,7 +155,16 @@ void Send(Handle& handle) {
     FailOp(handle, Step::kSend, ERROR_WINHTTP_SECURE_FAILURE, Phase::kFailed);
     return;
   }
+  if (response->clientCertNeeded && noCert && response->noClientCertError != 0) {
+    // A server that requires a certificate ends the handshake when none comes.
+    FailOp(handle, Step::kSend, response->noClientCertError, Phase::kFailed);
+    return;
+  }
   if (response->clientCertNeeded && !certSet) {
+    {
+      std::lock_guard<std::mutex> lock(handle.mutex);
+      handle.request->clientCertAsked = true;
+    }
     // The caller may set WINHTTP_OPTION_CLIENT_CERT_CONTEXT and send again on the same handle.
     FailOp(handle, Step::kSend, ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED, Phase::kOpened);
     return;

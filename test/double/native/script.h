@@ -55,6 +55,10 @@ struct Response {
   DWORD secureFailure = 0;
   std::vector<std::string> serverCertificates;  // DER, the server's first: WINHTTP_OPTION_SERVER_CERT_CONTEXT
   bool clientCertNeeded = false;            // 12044 until WINHTTP_OPTION_CLIENT_CERT_CONTEXT is set
+  std::vector<std::string> clientCertIssuers;  // DER names: WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST after the 12044
+  // The server requires a certificate: sent without one (WINHTTP_NO_CLIENT_CERT_CONTEXT), the handshake fails with
+  // this error (0: it merely asks, and the request goes on).
+  DWORD noClientCertError = 0;
   int resends = 0;                          // ReceiveResponse fails with 12032 this many times
   bool neverAnswers = false;                // ReceiveResponse waits for RECEIVE_RESPONSE_TIMEOUT, then 12002
   bool keepAlive = true;                    // false: CLOSING_CONNECTION, CONNECTION_CLOSED before HANDLE_CLOSING

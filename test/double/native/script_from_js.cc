@@ -88,7 +88,8 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
   Napi::Object object = ObjectAt(value, where);
   OnlyKeys(object, where, {"status", "statusText", "version", "headers", "body", "readLimit", "redirects", "interim",
                            "secureFailure", "clientCertNeeded", "resends", "neverAnswers", "keepAlive", "address",
-                           "faults", "stalls", "growOnShortBuffer", "serverCertificates"});
+                           "faults", "stalls", "growOnShortBuffer", "serverCertificates",
+                           "clientCertIssuers", "noClientCertError"});
   Response response;
   if (object.Has("status")) response.status = static_cast<int>(NumberAt(object.Get("status"), where + ".status"));
   if (object.Has("statusText")) response.statusText = WideAt(object.Get("statusText"), where + ".statusText");
@@ -127,6 +128,15 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
       response.serverCertificates.push_back(
           BytesAt(certificates.Get(i), where + ".serverCertificates[" + std::to_string(i) + "]"));
     }
+  }
+  if (object.Has("clientCertIssuers")) {
+    Napi::Array issuers = ArrayAt(object.Get("clientCertIssuers"), where + ".clientCertIssuers");
+    for (uint32_t i = 0; i < issuers.Length(); ++i) {
+      response.clientCertIssuers.push_back(BytesAt(issuers.Get(i), where + ".clientCertIssuers[" + std::to_string(i) + "]"));
+    }
+  }
+  if (object.Has("noClientCertError")) {
+    response.noClientCertError = static_cast<DWORD>(NumberAt(object.Get("noClientCertError"), where + ".noClientCertError"));
   }
   if (object.Has("readLimit")) response.readLimit = static_cast<DWORD>(NumberAt(object.Get("readLimit"), where + ".readLimit"));
   if (object.Has("redirects")) {

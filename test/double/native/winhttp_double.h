@@ -89,6 +89,17 @@ typedef const CERT_CONTEXT* PCCERT_CONTEXT;
 #define X509_ASN_ENCODING 0x00000001
 #define PKCS_7_ASN_ENCODING 0x00010000
 #define CRYPT_E_NOT_FOUND 0x80092004
+typedef struct _CRYPTOAPI_BLOB {
+  DWORD cbData;
+  BYTE* pbData;
+} CERT_NAME_BLOB, *PCERT_NAME_BLOB;
+// schannel.h: WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST's answer, freed with GlobalFree.
+typedef struct _SecPkgContext_IssuerListInfoEx {
+  PCERT_NAME_BLOB aIssuers;
+  DWORD cIssuers;
+} SecPkgContext_IssuerListInfoEx, *PSecPkgContext_IssuerListInfoEx;
+typedef void* HGLOBAL;
+HGLOBAL GlobalFree(HGLOBAL memory);
 BOOL CertFreeCertificateContext(PCCERT_CONTEXT context);
 PCCERT_CONTEXT CertEnumCertificatesInStore(HCERTSTORE store, PCCERT_CONTEXT previous);
 
