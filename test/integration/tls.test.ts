@@ -8,15 +8,16 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import type * as https from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { CertificatePinError, Session, WinHttpError, request, type TlsOptions } from '../../lib';
+import { CertificatePinError, ClientCertificateNeededError, Session, WinHttpError, request, type TlsOptions } from '../../lib';
 import { rejectionOf } from '../helpers/assertions';
 import { type TestServer, startHttpsServer } from '../helpers/servers';
-import { testServerCertificate } from '../helpers/tls-certs';
+import { testCertFile, testServerCertificate } from '../helpers/tls-certs';
 import { SUITE_CA, UNTRUSTED_CA, expectSuiteCaTrusted } from '../helpers/trusted-ca';
 import { itUnlessWine, onWine } from '../helpers/wine';
 import { readFileSync } from 'node:fs';
 
 const WINE_NO_FLAGS = 'Wine reports TLS failures as 12157 without the SECURE_FAILURE notification and its reason flags';
+const WINE_NO_12044 = 'Wine never reports ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: it goes on without a certificate';
 const WINE_VERSIONS = "Wine's WinHTTP ignores the minimum of WINHTTP_OPTION_SECURE_PROTOCOLS and never negotiates TLS 1.3 (measured)";
 
 const FAILURES = [
@@ -49,6 +50,9 @@ beforeAll(async () => {
     'wrong-usage': testServerCertificate('wrong-usage'),
     'tls1.2-only': { cert: SUITE_CA.cert, key: SUITE_CA.key, maxVersion: 'TLSv1.2' as const },
     'tls1.3-only': { cert: SUITE_CA.cert, key: SUITE_CA.key, minVersion: 'TLSv1.3' as const },
+    // Node names the CAs of `ca` in its certificate request.
+    'asks-client-cert': { ...SUITE_CA, requestCert: true, rejectUnauthorized: false, ca: testCertFile('client-ca.pem') },
+    'requires-client-cert': { ...SUITE_CA, requestCert: true, rejectUnauthorized: true, ca: testCertFile('client-ca.pem') },
   };
   for (const [name, certificate] of Object.entries(certificates)) servers.set(name, await startHttpsServer(handler, certificate));
 });
@@ -177,5 +181,21 @@ describe('the server certificate', () => {
     const error = await rejectionOf(get('trusted', { pins: { LOCALHOST: [`sha256/${other}`] } }));
     expect(error).toBeInstanceOf(CertificatePinError);
     expect(error).toMatchObject({ code: 'ERR_WINHTTP_CERTIFICATE_PIN_MISMATCH', host: 'localhost', presented: { spki } });
+  });
+});
+
+describe('client certificates, none configured', () => {
+  it('a server that asks for one but accepts none is answered without one', async () => {
+    expect(await get('asks-client-cert')).toBe(BODY);
+  });
+
+  itUnlessWine(WINE_NO_12044, 'a server that requires one fails with ClientCertificateNeededError naming the CA it accepts', async () => {
+    const error = await rejectionOf(get('requires-client-cert'));
+    expect(error).toBeInstanceOf(ClientCertificateNeededError);
+    expect(error).toMatchObject({ errno: 12044, issuers: ['CN=winhttp client CA (test only)'] });
+  });
+
+  (onWine ? it : it.skip)('[Wine only] a server that requires one ends the handshake: a TLS error', async () => {
+    await tlsFailure('requires-client-cert');
   });
 });
