@@ -28,6 +28,7 @@
             'native/wide_string.cc',
             'native/tls_server_cert.cc',
             'native/tls_client_cert.cc',
+            'native/tls_request_times.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

@@ -6,6 +6,7 @@
 #include "napi_args.h"
 #include "native_error.h"
 #include "tls_client_cert.h"
+#include "tls_request_times.h"
 #include "tls_server_cert.h"
 
 Napi::Function RequestWrap::Define(Napi::Env env) {
@@ -259,15 +260,21 @@ Napi::Value RequestWrap::SetNotifications(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// timings() -> [resolveStart, resolveEnd, connectStart, connectEnd, sendStart, requestSent, firstByte, headers]
-// in milliseconds since the request was opened, -1 where the stage was not seen.
+// timings() -> [resolveStart, resolveEnd, connectStart, connectEnd, sendStart, requestSent, firstByte, headers,
+// connectionStart, connectionEnd, tlsStart, tlsEnd] in milliseconds since the request was opened, -1 where the stage
+// was not seen; the last four from WINHTTP_OPTION_REQUEST_TIMES where WinHTTP has it (tls_request_times.h).
 Napi::Value RequestWrap::Timings(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Array times = Napi::Array::New(env, RequestTimeline::kCount);
+  Napi::Array times = Napi::Array::New(env, RequestTimeline::kCount + kHandshakeTimeCount);
+  auto set = [&](uint32_t index, int64_t ns) {
+    times.Set(index, Napi::Number::New(env, ns < 0 ? -1.0 : static_cast<double>(ns) / 1e6));
+  };
   for (uint32_t i = 0; i < RequestTimeline::kCount; ++i) {
-    const int64_t ns = state_->timeline.Get(static_cast<RequestTimeline::Milestone>(i));
-    times.Set(i, Napi::Number::New(env, ns < 0 ? -1.0 : static_cast<double>(ns) / 1e6));
+    set(i, state_->timeline.Get(static_cast<RequestTimeline::Milestone>(i)));
   }
+  std::array<int64_t, kHandshakeTimeCount> handshake;
+  if (closed_ || !ReadHandshakeTimes(handle(), state_->timeline, &handshake)) handshake.fill(-1);
+  for (uint32_t i = 0; i < kHandshakeTimeCount; ++i) set(RequestTimeline::kCount + i, handshake[i]);
   return times;
 }
 

@@ -203,3 +203,43 @@ describe('a server that asks for a client certificate, with none configured', ()
     expect(error.message).toContain('It named no certificate authority');
   });
 });
+
+describe('timings of a new https connection', () => {
+  const EPSILON = 0.01; // ms: the request's clock and the performance counter are read a few ns apart
+
+  it('with WINHTTP_OPTION_REQUEST_TIMES: tls is the handshake, tcp ends where it begins', async () => {
+    contractDouble().setScenario({ routes: { '/': { body: 'ok', handshakeMs: 40 } } });
+    const res = await request('https://localhost/', { session: session() });
+    await res.text();
+    const t = res.timings;
+    expect(t.phases.tls).toBeGreaterThanOrEqual(40 - EPSILON);
+    expect(t.phases.tls).toBeCloseTo(t.tlsEnd! - t.tlsStart!, 6);
+    expect(t.tlsStart!).toBeGreaterThanOrEqual(t.connectEnd! - EPSILON);
+    expect(t.tlsEnd!).toBeLessThanOrEqual(t.sendStart! + EPSILON);
+    expect(t.phases.tcp).toBeGreaterThanOrEqual(0);
+    expect(t.phases.tcp! + t.phases.tls!).toBeLessThanOrEqual(t.phases.connect! + EPSILON);
+    expect(t.phases.connect).toBeCloseTo(t.sendStart! - t.connectStart!, 6);
+  });
+
+  it('without it (before Windows 10 1903, Wine): no tcp or tls phase is claimed; connect covers both', async () => {
+    contractDouble().setScenario({ routes: { '/': { body: 'ok', handshakeMs: 40, requestTimes: false } } });
+    const res = await request('https://localhost/', { session: session() });
+    await res.text();
+    const t = res.timings;
+    expect(t.phases.tcp).toBeUndefined();
+    expect(t.phases.tls).toBeUndefined();
+    expect(t.tlsStart).toBeUndefined();
+    expect(t.phases.connect).toBeGreaterThanOrEqual(40);
+  });
+
+  it('http: tcp is the connect, and there is no tls', async () => {
+    contractDouble().setScenario({ routes: { '/': { body: 'ok' } } });
+    const res = await request('http://localhost/', { session: session() });
+    await res.text();
+    const t = res.timings;
+    expect(t.phases.tcp).toBeCloseTo(t.connectEnd! - t.connectStart!, 6);
+    expect(t.phases.connect).toBe(t.phases.tcp);
+    expect(t.phases.tls).toBeUndefined();
+    expect(t.tlsStart).toBeUndefined();
+  });
+});

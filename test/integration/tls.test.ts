@@ -1,14 +1,17 @@
 // TLS with the Windows certificate store, against loopback https servers (one per certificate, started once for the
 // file): each certificate failure is refused by default and let through by exactly the relaxation named for it,
 // revocation is checked when asked, the server certificate on the response is the one the server used, pins hold,
-// TLS versions are restricted, and a connection accepted under a relaxation serves no other session.
+// TLS versions are restricted, a connection accepted under a relaxation serves no other session, a server asking for a
+// client certificate is answered, and the timings of a new connection split TCP and TLS only where WinHTTP can.
 // Certificates: test/helpers/tls-certs.ts (made by openssl at build time) and test/fixtures/tls. Wine reports every
 // TLS failure as 12157 without SECURE_FAILURE flags (docs/wine.md): the reason lists are checked where WinHTTP gives
 // them, and against the contract double (test/double/tls.test.ts).
 import { X509Certificate, createHash } from 'node:crypto';
 import type * as https from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { CertificatePinError, ClientCertificateNeededError, Session, WinHttpError, request, type TlsOptions } from '../../lib';
+import {
+  CertificatePinError, ClientCertificateNeededError, Session, WinHttpError, request, type RequestTimings, type TlsOptions,
+} from '../../lib';
 import { rejectionOf } from '../helpers/assertions';
 import { type TestServer, startHttpsServer } from '../helpers/servers';
 import { testCertFile, testServerCertificate } from '../helpers/tls-certs';
@@ -18,6 +21,7 @@ import { readFileSync } from 'node:fs';
 
 const WINE_NO_FLAGS = 'Wine reports TLS failures as 12157 without the SECURE_FAILURE notification and its reason flags';
 const WINE_NO_12044 = 'Wine never reports ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: it goes on without a certificate';
+const WINE_NO_REQUEST_TIMES = 'Wine has no WINHTTP_OPTION_REQUEST_TIMES (Windows 10 1903+), so nothing tells the TCP connect from the handshake';
 const WINE_VERSIONS = "Wine's WinHTTP ignores the minimum of WINHTTP_OPTION_SECURE_PROTOCOLS and never negotiates TLS 1.3 (measured)";
 
 const FAILURES = [
@@ -197,5 +201,44 @@ describe('client certificates, none configured', () => {
 
   (onWine ? it : it.skip)('[Wine only] a server that requires one ends the handshake: a TLS error', async () => {
     await tlsFailure('requires-client-cert');
+  });
+});
+
+describe('timings of a new https connection', () => {
+  // A server of its own for each: only a new connection has a connect phase (Wine pools connections across sessions).
+  async function firstRequestTimings(): Promise<RequestTimings> {
+    const server = await startHttpsServer(handler, SUITE_CA);
+    try {
+      const session = new Session();
+      try {
+        const res = await request(server.url, { session });
+        await res.text();
+        return res.timings;
+      } finally {
+        session.close();
+      }
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('connect spans CONNECTING_TO_SERVER to SENDING_REQUEST: the TCP connect and the handshake', async () => {
+    const t = await firstRequestTimings();
+    expect(t.phases.connect).toBeCloseTo(t.sendStart! - t.connectStart!, 6);
+  });
+
+  itUnlessWine(WINE_NO_REQUEST_TIMES, 'tcp and tls come from WINHTTP_OPTION_REQUEST_TIMES, one after the other', async () => {
+    const t = await firstRequestTimings();
+    expect(t.phases.tls).toBeGreaterThan(0);
+    expect(t.phases.tcp).toBeGreaterThanOrEqual(0);
+    expect(t.tlsStart!).toBeLessThan(t.tlsEnd!);
+    expect(t.tlsEnd!).toBeLessThanOrEqual(t.sendStart! + 0.01);
+  });
+
+  (onWine ? it : it.skip)('[Wine only] neither tcp nor tls is claimed: CONNECTED_TO_SERVER comes after the handshake', async () => {
+    const t = await firstRequestTimings();
+    expect(t.phases.tcp).toBeUndefined();
+    expect(t.phases.tls).toBeUndefined();
+    expect(t.phases.connect).toBeGreaterThan(0);
   });
 });

@@ -28,6 +28,10 @@ export interface ResponseScript {
   clientCertIssuers?: Uint8Array[];
   /** The server requires a certificate: sent with WINHTTP_NO_CLIENT_CERT_CONTEXT, the send fails with this error. */
   noClientCertError?: number;
+  /** A new https connection's TLS handshake takes at least this long (stamped in WINHTTP_OPTION_REQUEST_TIMES). */
+  handshakeMs?: number;
+  /** false: WINHTTP_OPTION_REQUEST_TIMES is unknown (ERROR_WINHTTP_INVALID_OPTION), as before Windows 10 1903. */
+  requestTimes?: boolean;
   resends?: number;
   neverAnswers?: boolean;
   keepAlive?: boolean;

@@ -1,9 +1,12 @@
 #include "double_tls.h"
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 #include "double_world.h"
 
@@ -157,6 +160,43 @@ BOOL QueryClientCertIssuerList(const Handle& handle, void* buffer, DWORD* buffer
   return TRUE;
 }
 
+void StampRequestTime(Handle& request, int entry) {
+  LARGE_INTEGER now;
+  QueryPerformanceCounter(&now);
+  std::lock_guard<std::mutex> lock(request.mutex);
+  request.request->requestTimes[entry] = static_cast<ULONGLONG>(now.QuadPart);
+}
+
+void Handshake(Handle& request) {
+  StampRequestTime(request, WinHttpTlsHandshakeClientLeg1Start);
+  int handshakeMs;
+  {
+    std::lock_guard<std::mutex> lock(request.mutex);
+    handshakeMs = request.request->response->handshakeMs;
+  }
+  if (handshakeMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(handshakeMs));
+  StampRequestTime(request, WinHttpTlsHandshakeClientLeg3End);
+}
+
+BOOL QueryRequestTimes(const Handle& handle, void* buffer, DWORD* bufferLength) {
+  if (handle.kind != Kind::kRequest || !handle.request->response->requestTimes) {
+    SetLastError(handle.kind != Kind::kRequest ? ERROR_WINHTTP_INCORRECT_HANDLE_TYPE : ERROR_WINHTTP_INVALID_OPTION);
+    return FALSE;
+  }
+  if (buffer == nullptr || *bufferLength < sizeof(WINHTTP_REQUEST_TIMES)) {
+    *bufferLength = sizeof(WINHTTP_REQUEST_TIMES);
+    SetLastError(ERROR_INSUFFICIENT_BUFFER);
+    return FALSE;
+  }
+  auto* answer = static_cast<WINHTTP_REQUEST_TIMES*>(buffer);
+  // "cTimes: the number of timings to retrieve" (WINHTTP_REQUEST_TIMES reference).
+  const ULONG count = std::min<ULONG>(answer->cTimes, WinHttpRequestTimeMax);
+  for (ULONG i = 0; i < count; ++i) answer->rgullTimes[i] = handle.request->requestTimes[i];
+  answer->cTimes = count;
+  *bufferLength = sizeof(WINHTTP_REQUEST_TIMES);
+  return TRUE;
+}
+
 int64_t LiveIssuerLists() {
   std::lock_guard<std::mutex> lock(TheContexts().mutex);
   return static_cast<int64_t>(TheContexts().issuerLists.size());
@@ -170,6 +210,18 @@ int64_t LiveCertContexts() {
 }  // namespace contract_double
 
 using namespace contract_double;
+
+// The double's performance counter is the steady clock in nanoseconds.
+BOOL QueryPerformanceCounter(LARGE_INTEGER* count) {
+  count->QuadPart = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now().time_since_epoch()).count();
+  return TRUE;
+}
+
+BOOL QueryPerformanceFrequency(LARGE_INTEGER* frequency) {
+  frequency->QuadPart = 1000000000;
+  return TRUE;
+}
 
 // GlobalFree of what the double allocated for the caller (the issuer list): NULL on success; anything else is a
 // violation (freed twice, or never handed out), answered as GlobalFree fails: with the pointer itself.

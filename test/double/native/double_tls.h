@@ -26,6 +26,17 @@ BOOL QueryServerCertContext(const Handle& handle, void* buffer, DWORD* bufferLen
 // GlobalFree ("SSL in WinHTTP"). ERROR_WINHTTP_INCORRECT_HANDLE_STATE before that.
 BOOL QueryClientCertIssuerList(const Handle& handle, void* buffer, DWORD* bufferLength);
 
+// WINHTTP_OPTION_REQUEST_TIMES: `entry` (WINHTTP_REQUEST_TIME_ENTRY) happened now. Takes the request's mutex.
+void StampRequestTime(Handle& request, int entry);
+
+// The TLS handshake of a new https connection, between CONNECTED_TO_SERVER and SENDING_REQUEST: stamps its start and
+// end, at least the script's handshakeMs apart. Takes the request's mutex; never holds it while waiting.
+void Handshake(Handle& request);
+
+// WinHttpQueryOption(WINHTTP_OPTION_REQUEST_TIMES), with the request's mutex held; ERROR_WINHTTP_INVALID_OPTION where
+// the script says this WinHTTP predates it.
+BOOL QueryRequestTimes(const Handle& handle, void* buffer, DWORD* bufferLength);
+
 // Certificate contexts and issuer lists handed out and not yet freed.
 int64_t LiveCertContexts();
 int64_t LiveIssuerLists();

@@ -87,6 +87,7 @@ BOOL WinHttpQueryOption(HINTERNET value, DWORD option, LPVOID buffer, LPDWORD bu
     std::lock_guard<std::mutex> lock(handle->mutex);
     if (option == WINHTTP_OPTION_SERVER_CERT_CONTEXT) return QueryServerCertContext(*handle, buffer, bufferLength);
     if (option == WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST) return QueryClientCertIssuerList(*handle, buffer, bufferLength);
+    if (option == WINHTTP_OPTION_REQUEST_TIMES) return QueryRequestTimes(*handle, buffer, bufferLength);
     auto found = handle->options.find(option);
     DWORD fallback;
     if (option == WINHTTP_OPTION_CONTEXT_VALUE) {

@@ -105,6 +105,7 @@ void Send(Handle& handle) {
   bool faulted;
   bool certSet;
   bool noCert;
+  bool secure;
   DWORD secureFailure;
   const void* optional;
   DWORD optionalLength;
@@ -118,7 +119,8 @@ void Send(Handle& handle) {
     certSet = cert != handle.options.end();
     noCert = certSet && cert->second.empty();  // WINHTTP_NO_CLIENT_CERT_CONTEXT
     secureFailure = SecureFailureAfterOptions(handle, response->secureFailure);
-    request.serverCertificateKnown = (request.openFlags & WINHTTP_FLAG_SECURE) != 0;
+    secure = (request.openFlags & WINHTTP_FLAG_SECURE) != 0;
+    request.serverCertificateKnown = secure;
     optional = request.op->buffer;
     optionalLength = request.op->length;
     headerBytes = static_cast<DWORD>(request.method.size() + request.path.size() + 12);
@@ -139,13 +141,18 @@ void Send(Handle& handle) {
   }
   if (fresh) {
     if (!Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, StatusInfo::Text(host)) ||
-        !Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, StatusInfo::Text(response->address)) ||
-        !Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER,
+        !Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, StatusInfo::Text(response->address))) {
+      return;
+    }
+    StampRequestTime(handle, WinHttpConnectionEstablishmentStart);
+    if (!Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER,
                   StatusInfo::Text(response->address)) ||
         !Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER,
                   StatusInfo::Text(response->address))) {
       return;
     }
+    StampRequestTime(handle, WinHttpConnectionEstablishmentEnd);
+    if (secure) Handshake(handle);
   }
   if (secureFailure != 0) {
     // The reason arrives only with SECURE_FAILURE; the error itself is the generic 12175.

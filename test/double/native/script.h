@@ -54,6 +54,8 @@ struct Response {
   // come with SECURE_FAILURE, then 12175 for the send (double_tls.cc).
   DWORD secureFailure = 0;
   std::vector<std::string> serverCertificates;  // DER, the server's first: WINHTTP_OPTION_SERVER_CERT_CONTEXT
+  int handshakeMs = 0;                      // a new https connection's TLS handshake takes at least this long
+  bool requestTimes = true;                 // WINHTTP_OPTION_REQUEST_TIMES answers (false: a WinHTTP before 1903)
   bool clientCertNeeded = false;            // 12044 until WINHTTP_OPTION_CLIENT_CERT_CONTEXT is set
   std::vector<std::string> clientCertIssuers;  // DER names: WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST after the 12044
   // The server requires a certificate: sent without one (WINHTTP_NO_CLIENT_CERT_CONTEXT), the handshake fails with

@@ -89,7 +89,7 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
   OnlyKeys(object, where, {"status", "statusText", "version", "headers", "body", "readLimit", "redirects", "interim",
                            "secureFailure", "clientCertNeeded", "resends", "neverAnswers", "keepAlive", "address",
                            "faults", "stalls", "growOnShortBuffer", "serverCertificates",
-                           "clientCertIssuers", "noClientCertError"});
+                           "clientCertIssuers", "noClientCertError", "handshakeMs", "requestTimes"});
   Response response;
   if (object.Has("status")) response.status = static_cast<int>(NumberAt(object.Get("status"), where + ".status"));
   if (object.Has("statusText")) response.statusText = WideAt(object.Get("statusText"), where + ".statusText");
@@ -135,6 +135,8 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
       response.clientCertIssuers.push_back(BytesAt(issuers.Get(i), where + ".clientCertIssuers[" + std::to_string(i) + "]"));
     }
   }
+  if (object.Has("handshakeMs")) response.handshakeMs = static_cast<int>(NumberAt(object.Get("handshakeMs"), where + ".handshakeMs"));
+  if (object.Has("requestTimes")) response.requestTimes = BoolAt(object.Get("requestTimes"), where + ".requestTimes");
   if (object.Has("noClientCertError")) {
     response.noClientCertError = static_cast<DWORD>(NumberAt(object.Get("noClientCertError"), where + ".noClientCertError"));
   }

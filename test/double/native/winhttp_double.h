@@ -99,6 +99,28 @@ typedef struct _SecPkgContext_IssuerListInfoEx {
   DWORD cIssuers;
 } SecPkgContext_IssuerListInfoEx, *PSecPkgContext_IssuerListInfoEx;
 typedef void* HGLOBAL;
+
+// WINHTTP_OPTION_REQUEST_TIMES (winhttp.h, Windows 10 1903+): per-request times as performance-counter values.
+typedef uint64_t ULONGLONG;
+typedef int64_t LONGLONG;
+typedef uint32_t ULONG;
+typedef union _LARGE_INTEGER {
+  LONGLONG QuadPart;
+} LARGE_INTEGER;
+enum WINHTTP_REQUEST_TIME_ENTRY {
+  WinHttpConnectionEstablishmentStart = 7,
+  WinHttpConnectionEstablishmentEnd = 8,
+  WinHttpTlsHandshakeClientLeg1Start = 9,
+  WinHttpTlsHandshakeClientLeg3End = 14,
+  WinHttpRequestTimeLast = 36,
+  WinHttpRequestTimeMax = 64
+};
+typedef struct _WINHTTP_REQUEST_TIMES {
+  ULONG cTimes;
+  ULONGLONG rgullTimes[WinHttpRequestTimeMax];
+} WINHTTP_REQUEST_TIMES, *PWINHTTP_REQUEST_TIMES;
+BOOL QueryPerformanceCounter(LARGE_INTEGER* count);
+BOOL QueryPerformanceFrequency(LARGE_INTEGER* frequency);
 HGLOBAL GlobalFree(HGLOBAL memory);
 BOOL CertFreeCertificateContext(PCCERT_CONTEXT context);
 PCCERT_CONTEXT CertEnumCertificatesInStore(HCERTSTORE store, PCCERT_CONTEXT previous);
