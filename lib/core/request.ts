@@ -125,7 +125,8 @@ export class Request extends EventEmitter {
   #received = 0;
 
   /** @internal Use Connection.openRequest(). */
-  constructor(connection: NativeConnection, method: string, path: string, secure: boolean, host: string, tls: Readonly<TlsSettings>,
+  constructor(connection: NativeConnection, method: string, path: string, secure: boolean, host: string,
+    tls: Readonly<TlsSettings>,
     sessionTimeouts: Readonly<Timeouts>, sessionBehaviour: Readonly<SessionBehaviour>,
     options: OpenRequestOptions, onClose: () => void) {
     super();
@@ -149,7 +150,8 @@ export class Request extends EventEmitter {
       // A connection verified under a relaxation is never kept alive, so it cannot serve another request: Wine's
       // WinHTTP pools connections across sessions (a strict session was seen reusing a relaxed one's connection).
       const relaxed = secure && tls.securityFlags !== 0;
-      this.#configure(timeouts, relaxed ? { ...behaviour, keepAlive: false } : behaviour, secure ? tlsRequestOptions(tls) : []);
+      this.#configure(timeouts, relaxed ? { ...behaviour, keepAlive: false } : behaviour,
+        secure ? tlsRequestOptions(tls) : []);
     } catch (error) {
       // Not yet known to the connection: close the handle only.
       this.#closed = true;

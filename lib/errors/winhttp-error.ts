@@ -1,6 +1,7 @@
 // WinHttpError: the error raised when a WinHTTP function fails. It carries the Win32/WinHTTP error number, its
 // symbolic name and category from ./codes, the failing API, and for TLS failures the reasons decoded from the
-// WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags (lib/tls/failure-reasons.ts). Also maps WINHTTP_ASYNC_RESULT.dwResult to the API name.
+// WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags (lib/tls/failure-reasons.ts). Also maps WINHTTP_ASYNC_RESULT.dwResult
+// to the API name.
 
 import { hasBrand, setBrand } from './brand';
 import { describeErrorCode, type WinHttpErrorCategory } from './codes';

@@ -36,7 +36,8 @@ function attributes(text: string): Record<string, string | string[]> {
     const at = line.indexOf('=');
     if (at <= 0) continue;
     const key = line.slice(0, at);
-    const value = line.slice(at + 1).replace(/\\(.)/g, '$1'); // X509Certificate escapes as RFC 4514 does; Node's getPeerCertificate does not
+    // X509Certificate escapes as RFC 4514 does; Node's getPeerCertificate does not.
+    const value = line.slice(at + 1).replace(/\\(.)/g, '$1');
     const previous = result[key];
     result[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
   }

@@ -94,7 +94,9 @@ export function resolveTls(options: TlsOptions | undefined): Readonly<TlsSetting
   if (options.minVersion !== undefined || options.maxVersion !== undefined) {
     const low = options.minVersion === undefined ? 0 : versionIndex('tls.minVersion', options.minVersion);
     const high = options.maxVersion === undefined ? VERSIONS.length - 1 : versionIndex('tls.maxVersion', options.maxVersion);
-    if (low > high) throw invalidArg('tls.minVersion', `must not be above tls.maxVersion ('${VERSIONS[high][0]}')`, 'ERR_INVALID_ARG_VALUE');
+    if (low > high) {
+      throw invalidArg('tls.minVersion', `must not be above tls.maxVersion ('${VERSIONS[high][0]}')`, 'ERR_INVALID_ARG_VALUE');
+    }
     secureProtocols = VERSIONS.slice(low, high + 1).reduce((bits, [, bit]) => bits | bit, 0);
   }
   const pins = parsePins(options.pins);

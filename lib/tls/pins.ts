@@ -18,9 +18,12 @@ function digestOf(name: string, text: string): Buffer | undefined {
 function parsePin(name: string, pin: unknown): string {
   if (typeof pin !== 'string') throw invalidArg(name, 'must be a string');
   const match = /^(sha256|cert-sha256)\/(.*)$/.exec(pin);
-  if (match === null) throw invalidArg(name, "must be 'sha256/<SPKI digest>' or 'cert-sha256/<certificate digest>'", 'ERR_INVALID_ARG_VALUE');
+  if (match === null) {
+    throw invalidArg(name, "must be 'sha256/<SPKI digest>' or 'cert-sha256/<certificate digest>'", 'ERR_INVALID_ARG_VALUE');
+  }
   if (match[1] === 'sha256' && !/^[A-Za-z0-9+/]{43}=$/.test(match[2])) {
-    throw invalidArg(name, "'sha256/' takes the base64 SHA-256 of the SubjectPublicKeyInfo (43 characters and '=')", 'ERR_INVALID_ARG_VALUE');
+    throw invalidArg(name, "'sha256/' takes the base64 SHA-256 of the SubjectPublicKeyInfo (43 characters and '=')",
+      'ERR_INVALID_ARG_VALUE');
   }
   const digest = digestOf(name, match[2])!;
   if (digest.byteLength !== SHA256_BYTES) throw invalidArg(name, 'must hold a SHA-256 digest', 'ERR_INVALID_ARG_VALUE');
@@ -31,10 +34,14 @@ function parsePin(name: string, pin: unknown): string {
 export function parsePins(pins: unknown): CertificatePins {
   const result = new Map<string, ReadonlySet<string>>();
   if (pins === undefined) return result;
-  if (typeof pins !== 'object' || pins === null || Array.isArray(pins)) throw invalidArg('tls.pins', 'must be an object: { [host]: pins[] }');
+  if (typeof pins !== 'object' || pins === null || Array.isArray(pins)) {
+    throw invalidArg('tls.pins', 'must be an object: { [host]: pins[] }');
+  }
   for (const [host, list] of Object.entries(pins)) {
     const name = `tls.pins[${JSON.stringify(host)}]`;
-    if (host === '' || /[\s/:]/.test(host)) throw invalidArg(name, 'must be keyed by a host name without port or scheme', 'ERR_INVALID_ARG_VALUE');
+    if (host === '' || /[\s/:]/.test(host)) {
+      throw invalidArg(name, 'must be keyed by a host name without port or scheme', 'ERR_INVALID_ARG_VALUE');
+    }
     if (!Array.isArray(list) || list.length === 0) throw invalidArg(name, 'must be a non-empty array of pins');
     result.set(host.toLowerCase(), new Set(list.map((pin: unknown, index) => parsePin(`${name}[${index}]`, pin))));
   }

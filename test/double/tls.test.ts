@@ -243,3 +243,13 @@ describe('timings of a new https connection', () => {
     expect(t.tlsStart).toBeUndefined();
   });
 });
+
+it('timings of an https request closed before its send: none (WINHTTP_OPTION_REQUEST_TIMES asked before any send)', async () => {
+  contractDouble().setScenario({ routes: { '/': { body: 'ok' } } });
+  const req = session().connect('localhost', 443, { secure: true }).openRequest('GET', '/');
+  req.close();
+  const t = req.timings();
+  expect(Object.values(t.phases).filter((value) => value !== undefined)).toEqual([]);
+  expect(t.tlsStart).toBeUndefined();
+  await req.handleClosed;
+});

@@ -179,8 +179,15 @@ void Handshake(Handle& request) {
 }
 
 BOOL QueryRequestTimes(const Handle& handle, void* buffer, DWORD* bufferLength) {
-  if (handle.kind != Kind::kRequest || !handle.request->response->requestTimes) {
-    SetLastError(handle.kind != Kind::kRequest ? ERROR_WINHTTP_INCORRECT_HANDLE_TYPE : ERROR_WINHTTP_INVALID_OPTION);
+  if (handle.kind != Kind::kRequest) {
+    SetLastError(ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    return FALSE;
+  }
+  // The response is chosen at the first send; before it, the route the script gives the path.
+  const RequestModel& request = *handle.request;
+  const Response& response = request.response != nullptr ? *request.response : request.script->ResponseFor(request.path);
+  if (!response.requestTimes) {
+    SetLastError(ERROR_WINHTTP_INVALID_OPTION);
     return FALSE;
   }
   if (buffer == nullptr || *bufferLength < sizeof(WINHTTP_REQUEST_TIMES)) {
@@ -191,7 +198,7 @@ BOOL QueryRequestTimes(const Handle& handle, void* buffer, DWORD* bufferLength) 
   auto* answer = static_cast<WINHTTP_REQUEST_TIMES*>(buffer);
   // "cTimes: the number of timings to retrieve" (WINHTTP_REQUEST_TIMES reference).
   const ULONG count = std::min<ULONG>(answer->cTimes, WinHttpRequestTimeMax);
-  for (ULONG i = 0; i < count; ++i) answer->rgullTimes[i] = handle.request->requestTimes[i];
+  for (ULONG i = 0; i < count; ++i) answer->rgullTimes[i] = request.requestTimes[i];
   answer->cTimes = count;
   *bufferLength = sizeof(WINHTTP_REQUEST_TIMES);
   return TRUE;

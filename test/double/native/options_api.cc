@@ -1,7 +1,8 @@
 // WinHttpSetOption and WinHttpQueryOption. Options are kept per handle as the bytes given; a few mean something to
 // the double (CONTEXT_VALUE, RECEIVE_RESPONSE_TIMEOUT, REDIRECT_POLICY, MAX_HTTP_AUTOMATIC_REDIRECTS, DISABLE_FEATURE,
 // CLIENT_CERT_CONTEXT, and the TLS ones of double_tls.h). Querying an option never set returns its documented
-// default where the double knows one, else ERROR_WINHTTP_INVALID_OPTION; a short buffer gives ERROR_INSUFFICIENT_BUFFER with the size needed.
+// default where the double knows one, else ERROR_WINHTTP_INVALID_OPTION; a short buffer gives
+// ERROR_INSUFFICIENT_BUFFER with the size needed.
 #include <cstring>
 #include <string>
 #include "double_world.h"

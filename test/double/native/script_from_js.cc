@@ -135,7 +135,9 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
       response.clientCertIssuers.push_back(BytesAt(issuers.Get(i), where + ".clientCertIssuers[" + std::to_string(i) + "]"));
     }
   }
-  if (object.Has("handshakeMs")) response.handshakeMs = static_cast<int>(NumberAt(object.Get("handshakeMs"), where + ".handshakeMs"));
+  if (object.Has("handshakeMs")) {
+    response.handshakeMs = static_cast<int>(NumberAt(object.Get("handshakeMs"), where + ".handshakeMs"));
+  }
   if (object.Has("requestTimes")) response.requestTimes = BoolAt(object.Get("requestTimes"), where + ".requestTimes");
   if (object.Has("noClientCertError")) {
     response.noClientCertError = static_cast<DWORD>(NumberAt(object.Get("noClientCertError"), where + ".noClientCertError"));
