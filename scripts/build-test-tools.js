@@ -3,6 +3,7 @@
 // into build/test-tools/ with cmake: cross-compiled with mingw-w64 on Linux, MSVC on Windows; and the TLS tests'
 // certificates into build/test-certs/ (test/tools/make-tls-certs.sh). Does nothing elsewhere.
 'use strict';
+const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
@@ -22,8 +23,11 @@ if (process.platform === 'win32' || process.platform === 'linux') {
   cmake(configure);
   cmake(['--build', buildDir, '--config', 'Release']);
   console.log(`build-test-tools: ${path.relative(root, path.join(buildDir, 'cert_store.exe'))}`);
-  // The TLS tests' certificates, made fresh with openssl (on Windows: Git for Windows' bash and openssl).
-  const certs = spawnSync('bash', [path.join(root, 'test', 'tools', 'make-tls-certs.sh'), path.join(root, 'build', 'test-certs')],
+  // The TLS tests' certificates, made fresh with openssl (on Windows: Git for Windows' bash and openssl, named by
+  // its path: System32's bash.exe is WSL's).
+  const gitBash = path.join(process.env.ProgramFiles || 'C:\\Program Files', 'Git', 'bin', 'bash.exe');
+  const bash = process.platform === 'win32' && fs.existsSync(gitBash) ? gitBash : 'bash';
+  const certs = spawnSync(bash, [path.join(root, 'test', 'tools', 'make-tls-certs.sh'), path.join(root, 'build', 'test-certs')],
     { stdio: 'inherit', cwd: root });
   if (certs.error) throw certs.error;
   if (certs.status !== 0) process.exit(certs.status === null ? 1 : certs.status);
