@@ -30,6 +30,9 @@
             'native/proxy_api.cc',
             'native/proxy_resolver.cc',
             'native/proxy_option.cc',
+            'native/tls_server_cert.cc',
+            'native/tls_client_cert.cc',
+            'native/tls_request_times.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',
@@ -51,7 +54,7 @@
             "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
           ],
           'link_settings': {
-            'libraries': ['winhttp.lib'],
+            'libraries': ['winhttp.lib', 'crypt32.lib'],
           },
           'msvs_settings': {
             'VCCLCompilerTool': {

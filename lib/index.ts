@@ -19,6 +19,10 @@ export type { ProxyDecision, SystemProxyConfig } from './proxy/resolution';
 export { WPAD_RETRY_AFTER_MS, DEFAULT_PROXY_TIMEOUT_MS } from './proxy/resolution';
 export { ProxyTimeoutError } from './proxy/errors';
 export * from './errors';
+export { CertificatePinError } from './tls/pin-error';
+export { ClientCertificateNeededError } from './tls/client-cert-error';
+export type { TlsOptions, TlsVersion } from './tls/options';
+export type { PeerCertificate } from './tls/certificate';
 
 import { getBinding } from './native/binding';
 

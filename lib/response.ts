@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import { abortErrorFor } from './core/abort';
 import type { Request, ResponseHead } from './core/request';
+import type { PeerCertificate } from './tls/certificate';
 import type { CheckedBody } from './policy/body-length';
 import type { IncomingHeaders } from './core/headers';
 import type { RequestTimings } from './core/timings';
@@ -75,6 +76,11 @@ export class Response implements ResponseHead {
   /** Resolve, connect, TLS, wait and download times of the last hop; `end` and `download` once the body was read. */
   get timings(): RequestTimings {
     return this.#request.timings();
+  }
+
+  /** https: the certificate the server presented, in the shape of Node's getPeerCertificate(true) (lib/tls/certificate.ts). */
+  serverCertificate(): PeerCertificate {
+    return this.#request.serverCertificate();
   }
 
   get ok(): boolean {

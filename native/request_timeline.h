@@ -49,6 +49,11 @@ class RequestTimeline {
 
   int64_t Get(Milestone milestone) const { return times_[milestone].load(std::memory_order_relaxed); }
 
+  // Nanoseconds since the request was opened.
+  int64_t Now() const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - origin_).count();
+  }
+
  private:
   void Set(Milestone milestone) {
     const auto elapsed = std::chrono::steady_clock::now() - origin_;

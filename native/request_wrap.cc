@@ -5,6 +5,9 @@
 #include "handle_options.h"
 #include "napi_args.h"
 #include "native_error.h"
+#include "tls_client_cert.h"
+#include "tls_request_times.h"
+#include "tls_server_cert.h"
 
 Napi::Function RequestWrap::Define(Napi::Env env) {
   return DefineClass(env, "Request",
@@ -18,6 +21,9 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("close", &RequestWrap::Close),
                          InstanceMethod("setNotifications", &RequestWrap::SetNotifications),
                          InstanceMethod("timings", &RequestWrap::Timings),
+                         InstanceMethod("serverCertificates", &RequestWrap::ServerCertificates),
+                         InstanceMethod("clientCertIssuers", &RequestWrap::ClientCertIssuers),
+                         InstanceMethod("useNoClientCertificate", &RequestWrap::UseNoClientCertificate),
                          InstanceMethod("send", &RequestWrap::Send),
                          InstanceMethod("write", &RequestWrap::Write),
                          InstanceMethod("receiveResponse", &RequestWrap::ReceiveResponse),
@@ -257,15 +263,21 @@ Napi::Value RequestWrap::SetNotifications(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// timings() -> [resolveStart, resolveEnd, connectStart, connectEnd, sendStart, requestSent, firstByte, headers]
-// in milliseconds since the request was opened, -1 where the stage was not seen.
+// timings() -> [resolveStart, resolveEnd, connectStart, connectEnd, sendStart, requestSent, firstByte, headers,
+// connectionStart, connectionEnd, tlsStart, tlsEnd] in milliseconds since the request was opened, -1 where the stage
+// was not seen; the last four from WINHTTP_OPTION_REQUEST_TIMES where WinHTTP has it (tls_request_times.h).
 Napi::Value RequestWrap::Timings(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Array times = Napi::Array::New(env, RequestTimeline::kCount);
+  Napi::Array times = Napi::Array::New(env, RequestTimeline::kCount + kHandshakeTimeCount);
+  auto set = [&](uint32_t index, int64_t ns) {
+    times.Set(index, Napi::Number::New(env, ns < 0 ? -1.0 : static_cast<double>(ns) / 1e6));
+  };
   for (uint32_t i = 0; i < RequestTimeline::kCount; ++i) {
-    const int64_t ns = state_->timeline.Get(static_cast<RequestTimeline::Milestone>(i));
-    times.Set(i, Napi::Number::New(env, ns < 0 ? -1.0 : static_cast<double>(ns) / 1e6));
+    set(i, state_->timeline.Get(static_cast<RequestTimeline::Milestone>(i)));
   }
+  std::array<int64_t, kHandshakeTimeCount> handshake;
+  if (closed_ || !ReadHandshakeTimes(handle(), state_->timeline, &handshake)) handshake.fill(-1);
+  for (uint32_t i = 0; i < kHandshakeTimeCount; ++i) set(RequestTimeline::kCount + i, handshake[i]);
   return times;
 }
 
@@ -348,5 +360,42 @@ Napi::Value RequestWrap::Pump(const Napi::CallbackInfo& info) {
   state_->readBuffer.Reserve(size);
   StartCall(env, API_READ_DATA, "WinHttpReadData");
   state_->pump.Start(state_, size);
+  return env.Undefined();
+}
+
+// serverCertificates() -> [Buffer]: the server's certificate (DER), then the others the server sent (tls_server_cert.h).
+// JS thread.
+Napi::Value RequestWrap::ServerCertificates(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) ThrowUsage(env, "the request is closed");
+  std::vector<std::string> certificates;
+  DWORD error = 0;
+  if (!ReadServerCertificates(handle(), &certificates, &error)) ThrowWinHttpError(env, error, "WinHttpQueryOption");
+  Napi::Array result = Napi::Array::New(env, certificates.size());
+  for (uint32_t i = 0; i < certificates.size(); ++i) {
+    result.Set(i, Napi::Buffer<char>::Copy(env, certificates[i].data(), certificates[i].size()));
+  }
+  return result;
+}
+
+// clientCertIssuers() -> [Buffer]: after 12044, the DER names of the CAs the server accepts (tls_client_cert.h). JS thread.
+Napi::Value RequestWrap::ClientCertIssuers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) ThrowUsage(env, "the request is closed");
+  std::vector<std::string> issuers;
+  DWORD error = 0;
+  if (!ReadClientCertIssuers(handle(), &issuers, &error)) ThrowWinHttpError(env, error, "WinHttpQueryOption");
+  Napi::Array result = Napi::Array::New(env, issuers.size());
+  for (uint32_t i = 0; i < issuers.size(); ++i) {
+    result.Set(i, Napi::Buffer<char>::Copy(env, issuers[i].data(), issuers[i].size()));
+  }
+  return result;
+}
+
+// useNoClientCertificate(): WINHTTP_OPTION_CLIENT_CERT_CONTEXT = WINHTTP_NO_CLIENT_CERT_CONTEXT. JS thread.
+Napi::Value RequestWrap::UseNoClientCertificate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (closed_) ThrowUsage(env, "the request is closed");
+  if (!::UseNoClientCertificate(handle())) ThrowLastError(env, "WinHttpSetOption");
   return env.Undefined();
 }

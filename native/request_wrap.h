@@ -34,6 +34,9 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   // Authentication (auth_request.cc).
   Napi::Value QueryAuthSchemes(const Napi::CallbackInfo& info);
   Napi::Value SetCredentials(const Napi::CallbackInfo& info);
+  Napi::Value ServerCertificates(const Napi::CallbackInfo& info);
+  Napi::Value ClientCertIssuers(const Napi::CallbackInfo& info);
+  Napi::Value UseNoClientCertificate(const Napi::CallbackInfo& info);
   // Asynchronous: each ends with one completion event or REQUEST_ERROR.
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);

@@ -9,6 +9,7 @@ import { InvalidStateError, WinHttpError, apiFromAsyncResult, invalidArg, outOfR
 import { refuseUnknownOptions } from '../policy/options';
 import { getBinding } from '../native/binding';
 import {
+  ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED,
   ERROR_WINHTTP_RESEND_REQUEST,
   STATUS,
   WINHTTP_FLAG_ESCAPE_DISABLE,
@@ -37,6 +38,8 @@ import { callNative, toPublicError } from './native-call';
 import { isProgressStatus, notificationMask, progressEvent, type ProgressEvent, type ProgressEventName } from './notifications';
 import { resolveTimeouts, type Timeouts } from './timeouts';
 import { buildTimings, type RequestTimings } from './timings';
+import { tlsRequestOptions, type TlsSettings } from '../tls/options';
+import { peerCertificate, type PeerCertificate } from '../tls/certificate';
 import { validateByteCount, validateSignal } from './validate';
 
 export type { ResponseHead } from './response-head';
@@ -118,6 +121,8 @@ export class Request extends EventEmitter {
   readonly handleClosed: Promise<void>;
   readonly #native: NativeRequest;
   readonly #secure: boolean;
+  // The server's host name, for TLS failure messages ("certificate name does not match <host>").
+  readonly #host: string;
   readonly #startedAt = Date.now();
   readonly #openedAt = performance.now();
   #endedAt: number | undefined;
@@ -130,11 +135,14 @@ export class Request extends EventEmitter {
   #phase: Phase = 'opened';
   #bodyRemaining = 0;
   #head: ResponseHead | undefined;
+  // https: the server's certificates (DER) as read when the head arrived, or why they could not be read.
+  #serverCertificates: Buffer[] | Error | undefined;
   #received = 0;
   #headerLines: string | undefined;
 
   /** @internal Use Connection.openRequest(). */
-  constructor(connection: NativeConnection, method: string, path: string, secure: boolean,
+  constructor(connection: NativeConnection, method: string, path: string, secure: boolean, host: string,
+    tls: Readonly<TlsSettings>,
     sessionTimeouts: Readonly<Timeouts>, sessionBehaviour: Readonly<SessionBehaviour>,
     options: OpenRequestOptions, onClose: () => void) {
     super();
@@ -143,6 +151,7 @@ export class Request extends EventEmitter {
     const timeouts = resolveTimeouts(sessionTimeouts, options.timeouts);
     const behaviour = resolveBehaviour(sessionBehaviour, options);
     this.#secure = secure;
+    this.#host = host;
     this.#signal = validateSignal(options.signal);
     this.method = method;
     this.path = path;
@@ -154,7 +163,11 @@ export class Request extends EventEmitter {
     this.#native = callNative(() => new binding.Request(connection, method, path, flags,
       (status, value, asyncApi, error, secureFailure) => this.#onStatus(status, value, asyncApi, error, secureFailure)));
     try {
-      this.#configure(timeouts, behaviour);
+      // A connection verified under a relaxation is never kept alive, so it cannot serve another request: Wine's
+      // WinHTTP pools connections across sessions (a strict session was seen reusing a relaxed one's connection).
+      const relaxed = secure && tls.securityFlags !== 0;
+      this.#configure(timeouts, relaxed ? { ...behaviour, keepAlive: false } : behaviour,
+        secure ? tlsRequestOptions(tls) : []);
     } catch (error) {
       // Not yet known to the connection: close the handle only.
       this.#closed = true;
@@ -171,12 +184,12 @@ export class Request extends EventEmitter {
   }
 
   // Timeouts (WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT always: Wine waits for headers forever otherwise) and the
-  // behaviour's options, in one native call.
+  // behaviour's options and an https request's TLS options, in one native call.
   // WINHTTP_OPTION_AUTOLOGON_POLICY HIGH: WinHTTP never sends the logged-on user's credentials by itself (its default,
   // MEDIUM, sends them to intranet servers and proxies unasked); setCredentials(..., null) opts one handle in.
-  #configure(timeouts: Timeouts, behaviour: SessionBehaviour): void {
+  #configure(timeouts: Timeouts, behaviour: SessionBehaviour, tlsOptions: number[]): void {
     const options = [WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse,
-      WINHTTP_OPTION_AUTOLOGON_POLICY, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH, ...behaviourOptions(behaviour)];
+      WINHTTP_OPTION_AUTOLOGON_POLICY, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH, ...tlsOptions, ...behaviourOptions(behaviour)];
     try {
       this.#native.configure(timeouts.resolve, timeouts.connect, timeouts.send, timeouts.receive, options);
     } catch (raw) {
@@ -251,7 +264,14 @@ export class Request extends EventEmitter {
     }
     this.#phase = 'sending';
     this.#bodyRemaining = total - (first?.byteLength ?? 0);
-    await this.#step('send', () => this.#native.send(total, first));
+    try {
+      await this.#step('send', () => this.#native.send(total, first));
+    } catch (error) {
+      // After 12044 the request may be sent again on the same handle, with a client certificate or with
+      // WINHTTP_NO_CLIENT_CERT_CONTEXT (WinHttpSendRequest reference).
+      if (error instanceof WinHttpError && error.errno === ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED) this.#phase = 'opened';
+      throw error;
+    }
     this.#phase = 'sent';
   }
 
@@ -282,6 +302,7 @@ export class Request extends EventEmitter {
     }
     const head = readResponseHead(this.#native);
     this.#head = head;
+    if (this.#secure) this.#readServerCertificates();
     this.#phase = 'response';
     return head;
   }
@@ -320,6 +341,45 @@ export class Request extends EventEmitter {
   #expectChallenge(what: string): void {
     this.#expectPhase('response', what);
     if (!this.#challenged()) throw formatted(new InvalidStateError(`${what} needs a 401 or 407 response whose body was not read`));
+  }
+
+  // Read once the head is there, so the certificate outlives the handle (a body read to its end closes it).
+  #readServerCertificates(): void {
+    try {
+      this.#serverCertificates = callNative(() => this.#native.serverCertificates());
+    } catch (error) {
+      this.#serverCertificates = error as Error;
+    }
+  }
+
+  /**
+   * The certificate the server presented (https, once receiveResponse() has resolved), with the certificates it sent
+   * linked as `issuerCertificate`: WINHTTP_OPTION_SERVER_CERT_CONTEXT, in the shape of Node's getPeerCertificate(true).
+   */
+  serverCertificate(): PeerCertificate {
+    if (!this.#secure) throw formatted(new InvalidStateError('serverCertificate() on an http request: there is no certificate'));
+    const certificates = this.#serverCertificates;
+    if (certificates === undefined) throw formatted(new InvalidStateError('No response yet: await receiveResponse() first'));
+    if (certificates instanceof Error) throw certificates;
+    return peerCertificate(certificates);
+  }
+
+  /** After send() failed with ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: the DER names of the CAs the server accepts. */
+  clientCertIssuers(): Buffer[] {
+    if (this.#closed) throw this.#abortError ?? formatted(new InvalidStateError('clientCertIssuers() on a closed request'));
+    return callNative(() => this.#native.clientCertIssuers());
+  }
+
+  /** Answer the server's certificate request with none (WINHTTP_NO_CLIENT_CERT_CONTEXT); then send() again. */
+  useNoClientCertificate(): void {
+    this.#expectPhase('opened', 'useNoClientCertificate()');
+    callNative(() => this.#native.useNoClientCertificate());
+  }
+
+  /** @internal The server's certificate (DER), for the pin check; undefined if WinHTTP gave none. */
+  serverCertificateDer(): Buffer | undefined {
+    const certificates = this.#serverCertificates;
+    return Array.isArray(certificates) ? certificates[0] : undefined;
   }
 
   /** All values of a response header, by name (WinHttpQueryHeaders with WINHTTP_QUERY_CUSTOM). */
@@ -467,6 +527,7 @@ export class Request extends EventEmitter {
       pending.reject(withCallerStack(new WinHttpError(error, apiFromAsyncResult(asyncApi), {
         systemMessage: getBinding().formatMessage(error),
         secureFailureFlags: secureFailure !== 0 ? secureFailure : undefined,
+        host: this.#host,
       }), pending.site));
     } else {
       pending.resolve(value);

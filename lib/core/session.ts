@@ -9,6 +9,7 @@ import {
   WINHTTP_ACCESS_TYPE_NO_PROXY,
 } from '../native/constants';
 import type { NativeSession } from '../native/types';
+import { resolveTls, tlsSessionOptions, type TlsOptions, type TlsSettings } from '../tls/options';
 import { DEFAULT_POLICY, POLICY_KEYS, refuseUnknownOptions, resolvePolicy, type RequestPolicy, type RequestPolicyOptions } from '../policy/options';
 import { CredentialSet, type CredentialsOption, type OriginCredentials } from '../policy/credentials';
 import { BEHAVIOUR_KEYS, sessionBehaviour, type RequestBehaviour, type SessionBehaviour } from './behaviour';
@@ -50,11 +51,13 @@ export interface SessionOptions extends RequestBehaviour, RequestPolicyOptions {
   credentials?: OriginCredentials;
   /** Proxy credentials for 407 challenges: { user, password, domain? } or 'default'. */
   proxyCredentials?: CredentialsOption;
+  /** Certificate verification (named relaxations only), revocation, TLS versions and pins: lib/tls/options.ts. */
+  tls?: TlsOptions;
 }
 
 const WINHTTP_OPTION_MAX_CONNS_PER_SERVER = 73;
 const SESSION_KEYS = ['cookies', 'userAgent', 'proxy', 'proxyTimeout', 'timeouts', 'maxConnectionsPerServer', 'credentials',
-  'proxyCredentials', ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
+  'proxyCredentials', 'tls', ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
 
 export const DEFAULT_USER_AGENT = 'winhttp (Node.js)';
 
@@ -83,6 +86,8 @@ export class Session {
    * 'system' on a Windows older than 8.1, whose WinHttpOpen refuses WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY).
    */
   readonly proxy: Readonly<{ mode: ProxyMode; perRequest: boolean; timeout: number }>;
+  /** The TLS settings every https request of this session gets. */
+  readonly tls: Readonly<TlsSettings>;
   readonly #native: NativeSession;
   readonly #userAgent: string;
   #proxyResolution: ProxyResolution | undefined;
@@ -98,6 +103,7 @@ export class Session {
     this.behaviour = Object.freeze(sessionBehaviour(options.cookies, options));
     this.policy = Object.freeze(resolvePolicy(DEFAULT_POLICY, options));
     this.credentials = CredentialSet.forSession(options.credentials, options.proxyCredentials);
+    this.tls = resolveTls(options.tls);
     const maxConnections = options.maxConnectionsPerServer === undefined ? undefined
       : validateByteCount('maxConnectionsPerServer', options.maxConnectionsPerServer, 0x7fffffff);
     if (maxConnections === 0) throw outOfRange('maxConnectionsPerServer', '>= 1', 0);
@@ -122,6 +128,8 @@ export class Session {
     if (maxConnections !== undefined) {
       callNative(() => this.#native.setOption(WINHTTP_OPTION_MAX_CONNS_PER_SERVER, maxConnections));
     }
+    const [tlsOption, tlsValue] = tlsSessionOptions(this.tls);
+    if (tlsOption !== undefined) callNative(() => this.#native.setOption(tlsOption, tlsValue));
   }
 
   get closed(): boolean {

@@ -37,6 +37,12 @@ export interface NativeRequest {
   close(): void;
   setNotifications(mask: number): void;
   timings(): number[];
+  /** WINHTTP_OPTION_SERVER_CERT_CONTEXT: the server's certificate (DER), then the others the server sent. */
+  serverCertificates(): Buffer[];
+  /** WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST: DER names, after a send failed with 12044. */
+  clientCertIssuers(): Buffer[];
+  /** WINHTTP_OPTION_CLIENT_CERT_CONTEXT = WINHTTP_NO_CLIENT_CERT_CONTEXT. */
+  useNoClientCertificate(): void;
   send(totalLength: number, firstBytes?: Uint8Array): void;
   write(bytes: Uint8Array): void;
   receiveResponse(): void;

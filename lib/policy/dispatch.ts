@@ -22,6 +22,8 @@ import { nextHop, type Hop } from './redirects';
 import { answerChallenge } from './auth';
 import { CredentialSet } from './credentials';
 import { BodyNotReplayableError } from '../errors/auth-errors';
+import { checkPins } from '../tls/pin-check';
+import { sendAnsweringCertificateRequest } from '../tls/client-certificate';
 
 /** A hop's target as WinHttpCrackUrl split it. */
 export type Target = Pick<CrackedUrl, 'secure' | 'host' | 'port' | 'path'>;
@@ -75,6 +77,7 @@ export async function dispatch(first: Hop, firstTarget: Target, options: Dispatc
       const headers = decode ? withHeader(hop.headers, 'Accept-Encoding', ACCEPT_ENCODING) : hop.headers;
       const head = await exchange(req, headers, hop.body, hop.contentLength, hop.url.origin,
         options.credentials ?? CredentialSet.EMPTY);
+      if (target.secure) checkPins(req, target.host, session.tls);
       const next = nextHop(hop, head, policy, chain, session.behaviour.cookies);
       if (next === undefined) {
         const body = responseBody(req, hop.method, head, decode, onBodyDone, options.open.signal);
@@ -129,7 +132,7 @@ async function exchange(req: Request, headers: HeaderPairs, body: PreparedBody |
   const replayable = body === undefined || body.kind === 'bytes';
   const answered = new Set<number>();
   for (let resends = 0; ;) {
-    await sendBody(req, headers, body, contentLength);
+    await sendAnsweringCertificateRequest(req, () => sendBody(req, headers, body, contentLength));
     let head: ResponseHead;
     try {
       head = await req.receiveResponse();

@@ -51,22 +51,28 @@ export function resolvePolicy(base: Readonly<RequestPolicy>, overrides: RequestP
 }
 
 const TLS = 'not supported: certificates are checked against the Windows certificate store (client certificates and TLS settings come from Windows)';
+// There is no single switch that turns verification off: each accepted failure is named (lib/tls/options.ts).
+const NO_REJECT_UNAUTHORIZED = 'not supported: there is no switch that turns certificate verification off; name the ' +
+  'one failure to accept on a session: new Session({ tls: { dangerouslyAcceptUnknownCa | dangerouslyAcceptWrongHostName | ' +
+  'dangerouslyAcceptExpiredCertificate | dangerouslyAcceptWrongUsage: true } })';
+const TLS_VERSION = 'set it on a session: new Session({ tls: { minVersion, maxVersion } })';
 const LOW_LEVEL_REDIRECT = 'the low-level Request never follows redirects (it returns every 3xx): use request()';
 
 // Options from node:http(s), undici, node-fetch and fetch, and what to use instead.
 const HINTS: Record<string, string> = {
-  rejectUnauthorized: TLS,
-  ca: TLS,
+  rejectUnauthorized: NO_REJECT_UNAUTHORIZED,
+  insecure: NO_REJECT_UNAUTHORIZED,
+  ca: 'not supported: add the CA to the Windows certificate store (CurrentUser or LocalMachine Root)',
   cert: TLS,
   key: TLS,
   pfx: TLS,
   passphrase: TLS,
   ciphers: TLS,
   servername: TLS,
-  checkServerIdentity: TLS,
-  minVersion: TLS,
-  maxVersion: TLS,
-  secureProtocol: TLS,
+  checkServerIdentity: 'not supported: pin the certificate instead: new Session({ tls: { pins: { [host]: [...] } } })',
+  minVersion: TLS_VERSION,
+  maxVersion: TLS_VERSION,
+  secureProtocol: TLS_VERSION,
   agent: 'not supported: connections are pooled by a Session; use { session: new Session({ ... }) }',
   dispatcher: 'not supported: connections are pooled by a Session; use { session: new Session({ ... }) }',
   proxy: 'give it to request() or a session: new Session({ proxy }); a low-level Request has setProxy()',

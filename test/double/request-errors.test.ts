@@ -60,7 +60,8 @@ it('reports SECURE_FAILURE flags with 12175', async () => {
   expect(error.code).toBe('ERROR_WINHTTP_SECURE_FAILURE');
   expect(error.api).toBe('WinHttpSendRequest');
   expect(error.secureFailureFlags).toBe(0x18);
-  expect(error.secureFailureReasons).toEqual(['INVALID_CA', 'CERT_CN_INVALID']);
+  expect(error.reasons).toEqual(['invalid-ca', 'cert-cn-invalid']);
+  expect(error.message).toContain('certificate name does not match double.test');
   const trace = await finishedTrace('/tls');
   expect(trace.notifications.indexOf(STATUS.SECURE_FAILURE)).toBeLessThan(trace.notifications.indexOf(STATUS.REQUEST_ERROR));
 });

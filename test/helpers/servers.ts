@@ -92,13 +92,17 @@ export async function startRawServer(onSocket: (socket: net.Socket) => void): Pr
 
 /**
  * An https server with a fixture certificate (test/fixtures/tls: DNS SAN localhost, IP SAN 127.0.0.1), by default
- * the one signed by the test CA that no trust store holds; `tls` picks another set (test/helpers/trusted-ca.ts). Its
- * url is https://localhost:<port>/ (Wine rejects https://127.0.0.1 even with an IP SAN: docs/wine.md). Windows
- * resolves "localhost" to ::1 first, so the port is also bound on ::1 when that is possible.
+ * the one signed by the test CA that no trust store holds; `tls` picks another set (test/helpers/trusted-ca.ts) and
+ * may limit the TLS versions the server accepts or ask for a client certificate. Its url is https://localhost:<port>/ (Wine rejects https://127.0.0.1
+ * even with an IP SAN: docs/wine.md). Windows resolves "localhost" to ::1 first, so the port is also bound on ::1
+ * when that is possible.
  */
 export async function startHttpsServer(handler: http.RequestListener,
-  tls: { cert: Buffer; key: Buffer } = UNTRUSTED_CA): Promise<TestServer<https.Server>> {
-  const options: https.ServerOptions = { key: tls.key, cert: tls.cert };
+  tls: { cert: Buffer; key: Buffer } & Pick<https.ServerOptions,
+    'minVersion' | 'maxVersion' | 'requestCert' | 'rejectUnauthorized' | 'ca'> = UNTRUSTED_CA,
+): Promise<TestServer<https.Server>> {
+  const { cert, key, minVersion, maxVersion, requestCert, rejectUnauthorized, ca } = tls;
+  const options: https.ServerOptions = { cert, key, minVersion, maxVersion, requestCert, rejectUnauthorized, ca };
   const servers = [https.createServer(options, handler), https.createServer(options, handler)];
   const tracker: Tracker = { sockets: new Set(), count: 0 };
   for (const server of servers) {

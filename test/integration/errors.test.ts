@@ -148,8 +148,8 @@ describe('TLS', () => {
       expectWinHttpError(error, { code: 'ERROR_WINHTTP_SECURE_FAILURE', errno: 12175, api: 'WinHttpSendRequest', category: 'tls' });
       expect(typeof error.secureFailureFlags).toBe('number');
       expect((error.secureFailureFlags as number) & 0x8).toBe(0x8);
-      expect(error.secureFailureReasons).toContain('INVALID_CA');
-      expect(error.message).toMatch(/INVALID_CA \(certificate chain ends in an untrusted root\)/);
+      expect(error.reasons).toEqual(['invalid-ca']);
+      expect(error.message).toMatch(/certificate chain ends in a root the Windows certificate store does not trust \(SECURE_FAILURE flags 0x00000008\)$/);
     });
 
   it('the low-level API reports the same failure from send()', async () => {

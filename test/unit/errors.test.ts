@@ -207,30 +207,35 @@ describe('WinHttpError', () => {
     expect('cause' in new WinHttpError(12030, 'WinHttpReadData')).toBe(false);
   });
 
-  test('decodes WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags', () => {
-    const error = new WinHttpError(12175, 'WinHttpSendRequest', { secureFailureFlags: 0x30 });
+  test('decodes WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags into reasons and a message naming the host', () => {
+    const error = new WinHttpError(12175, 'WinHttpSendRequest', { secureFailureFlags: 0x30, host: 'localhost' });
     expect(error.secureFailureFlags).toBe(0x30);
-    expect(error.secureFailureReasons).toEqual(['CERT_CN_INVALID', 'CERT_DATE_INVALID']);
+    expect(error.reasons).toEqual(['cert-cn-invalid', 'cert-date-invalid']);
     expect(error.message).toBe(
-      'WinHttpSendRequest failed: ERROR_WINHTTP_SECURE_FAILURE (12175): The server TLS certificate failed validation. ' +
-        'Secure failure flags 0x00000030: CERT_CN_INVALID (certificate name does not match the host), ' +
-        'CERT_DATE_INVALID (certificate has expired or is not yet valid)',
+      'WinHttpSendRequest failed: ERROR_WINHTTP_SECURE_FAILURE (12175): The server TLS certificate failed validation: ' +
+        'certificate name does not match localhost; certificate has expired or is not yet valid ' +
+        '(SECURE_FAILURE flags 0x00000030)',
     );
   });
 
+  test('without the host the name mismatch says "the host"', () => {
+    const error = new WinHttpError(12175, 'WinHttpSendRequest', { secureFailureFlags: 0x18 });
+    expect(error.message).toMatch(/: certificate chain ends in a root the Windows certificate store does not trust; certificate name does not match the host \(SECURE_FAILURE flags 0x00000018\)$/);
+  });
+
   test.each([
-    [0x00000001, ['CERT_REV_FAILED']],
-    [0x00000002, ['INVALID_CERT']],
-    [0x00000004, ['CERT_REVOKED']],
-    [0x00000008, ['INVALID_CA']],
-    [0x00000010, ['CERT_CN_INVALID']],
-    [0x00000020, ['CERT_DATE_INVALID']],
-    [0x00000040, ['CERT_WRONG_USAGE']],
-    [0x80000000, ['SECURITY_CHANNEL_ERROR']],
-    [-0x80000000, ['SECURITY_CHANNEL_ERROR']],
-    [0x0000000c, ['CERT_REVOKED', 'INVALID_CA']],
-    [0x00000300, ['UNKNOWN_0x00000300']],
-    [0x80000101, ['CERT_REV_FAILED', 'SECURITY_CHANNEL_ERROR', 'UNKNOWN_0x00000100']],
+    [0x00000001, ['cert-rev-failed']],
+    [0x00000002, ['invalid-cert']],
+    [0x00000004, ['cert-revoked']],
+    [0x00000008, ['invalid-ca']],
+    [0x00000010, ['cert-cn-invalid']],
+    [0x00000020, ['cert-date-invalid']],
+    [0x00000040, ['cert-wrong-usage']],
+    [0x80000000, ['security-channel-error']],
+    [-0x80000000, ['security-channel-error']],
+    [0x0000000c, ['cert-revoked', 'invalid-ca']],
+    [0x00000300, ['unknown-0x00000300']],
+    [0x80000101, ['cert-rev-failed', 'security-channel-error', 'unknown-0x00000100']],
     [0, []],
   ])('secure failure flags %d decode to %j', (flags, names) => {
     expect(decodeSecureFailureFlags(flags)).toEqual(names);
@@ -239,21 +244,26 @@ describe('WinHttpError', () => {
   test('a signed 0x80000000 is stored unsigned', () => {
     const error = new WinHttpError(12175, 'WinHttpSendRequest', { secureFailureFlags: -0x80000000 });
     expect(error.secureFailureFlags).toBe(2147483648);
-    expect(error.message).toMatch(/Secure failure flags 0x80000000: SECURITY_CHANNEL_ERROR \(secure channel error\)$/);
+    expect(error.message).toMatch(/: the secure channel \(Schannel\) failed \(SECURE_FAILURE flags 0x80000000\)$/);
   });
 
-  test('flags reported as zero are kept and shown as none', () => {
+  test('flags reported as zero are kept and shown as no reason', () => {
     const error = new WinHttpError(12175, 'WinHttpSendRequest', { secureFailureFlags: 0 });
     expect(error.secureFailureFlags).toBe(0);
-    expect(error.secureFailureReasons).toEqual([]);
-    expect(error.message).toMatch(/\. Secure failure flags 0x00000000: none$/);
+    expect(error.reasons).toEqual([]);
+    expect(error.message).toMatch(/: no reason flag set \(SECURE_FAILURE flags 0x00000000\)$/);
   });
 
-  test('without flags there are no reasons and no flags property', () => {
-    const error = new WinHttpError(12175, 'WinHttpSendRequest', { detail: 'https://example.test/' });
-    expect(error.secureFailureReasons).toEqual([]);
+  test.each([12175, 12157, 12188])('a TLS failure %d without flags says that WinHTTP gave no reason', (errno) => {
+    const error = new WinHttpError(errno, 'WinHttpSendRequest', { detail: 'https://example.test/' });
+    expect(error.reasons).toEqual([]);
     expect('secureFailureFlags' in error).toBe(false);
-    expect(error.message).not.toMatch(/Secure failure/);
+    expect(error.message).toContain('. WinHTTP gave no reason for it (no WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags were reported). https://example.test/');
+  });
+
+  test('other TLS errors name their reason in the code and add no note', () => {
+    const error = new WinHttpError(12044, 'WinHttpSendRequest');
+    expect(error.message).not.toMatch(/no reason|SECURE_FAILURE/);
   });
 
   test('async result API names', () => {

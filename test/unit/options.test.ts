@@ -9,8 +9,8 @@ const URL = 'http://127.0.0.1:9/';
 
 describe('request()', () => {
   it.each([
-    ['rejectUnauthorized', false, /"rejectUnauthorized" \(not supported: certificates are checked against the Windows certificate store/],
-    ['ca', 'PEM', /"ca" \(not supported: certificates are checked against the Windows certificate store/],
+    ['rejectUnauthorized', false, /"rejectUnauthorized" \(not supported: there is no switch that turns certificate verification off/],
+    ['ca', 'PEM', /"ca" \(not supported: add the CA to the Windows certificate store/],
     ['cert', 'PEM', /"cert" \(not supported/],
     ['key', 'PEM', /"key" \(not supported/],
     ['pfx', Buffer.alloc(1), /"pfx" \(not supported/],
@@ -48,7 +48,7 @@ describe('request()', () => {
 
 describe('new Session()', () => {
   it.each([
-    ['rejectUnauthorized', false, /"rejectUnauthorized" \(not supported: certificates/],
+    ['rejectUnauthorized', false, /"rejectUnauthorized" \(not supported: there is no switch that turns certificate verification off/],
     ['agent', {}, /"agent" \(not supported/],
     ['maxSockets', 4, /"maxSockets" \(use new Session\(\{ maxConnectionsPerServer \}\)\)/],
     ['headers', {}, /has unknown option "headers"$/],

@@ -19,8 +19,19 @@ export interface ResponseScript {
   growOnShortBuffer?: number;
   redirects?: { status?: number; location: string }[];
   interim?: number[];
+  /** What verifying the certificate finds (SECURE_FAILURE flags), before the request's SECURITY_FLAGS waive any. */
   secureFailure?: number;
+  /** DER certificates, the server's first: what WINHTTP_OPTION_SERVER_CERT_CONTEXT and its store hold. */
+  serverCertificates?: Uint8Array[];
   clientCertNeeded?: boolean;
+  /** DER names of the CAs the server accepts: WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST after the 12044. */
+  clientCertIssuers?: Uint8Array[];
+  /** The server requires a certificate: sent with WINHTTP_NO_CLIENT_CERT_CONTEXT, the send fails with this error. */
+  noClientCertError?: number;
+  /** A new https connection's TLS handshake takes at least this long (stamped in WINHTTP_OPTION_REQUEST_TIMES). */
+  handshakeMs?: number;
+  /** false: WINHTTP_OPTION_REQUEST_TIMES is unknown (ERROR_WINHTTP_INVALID_OPTION), as before Windows 10 1903. */
+  requestTimes?: boolean;
   resends?: number;
   neverAnswers?: boolean;
   keepAlive?: boolean;
@@ -71,6 +82,10 @@ export interface DoubleStats {
   cancelled: number;
   injected: number;
   busyTasks: number;
+  /** Certificate contexts handed out (WINHTTP_OPTION_SERVER_CERT_CONTEXT, CertEnumCertificatesInStore) not yet freed. */
+  liveCertContexts: number;
+  /** WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST answers not yet given back with GlobalFree. */
+  liveIssuerLists: number;
   violations: string[];
 }
 
@@ -116,7 +131,8 @@ export async function expectAllReleased(timeoutMs = 10000): Promise<void> {
     await tick();
     const stats = contractDouble().stats();
     const live = liveNativeRequests();
-    const left = { openHandles: stats.openHandles, liveHandles: stats.liveHandles, busyTasks: stats.busyTasks, liveNativeRequests: live };
+    const left = { openHandles: stats.openHandles, liveHandles: stats.liveHandles, busyTasks: stats.busyTasks,
+      liveCertContexts: stats.liveCertContexts, liveIssuerLists: stats.liveIssuerLists, liveNativeRequests: live };
     if (Object.values(left).every((n) => n === 0)) break;
     if (Date.now() > deadline) throw new Error(`not released after ${timeoutMs} ms: ${JSON.stringify(left)}`);
   }

@@ -3,6 +3,7 @@
 #include <memory>
 #include "wide_string.h"  // native/, on the include path of the double build
 #include "double_proxy.h"
+#include "double_tls.h"
 #include "double_world.h"
 #include "executor.h"
 #include "script_from_js.h"
@@ -37,6 +38,8 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   set("cancelled", counters.cancelled.load());
   set("injected", counters.injected.load());
   set("busyTasks", static_cast<int64_t>(Executor::Get().Busy()));
+  set("liveCertContexts", LiveCertContexts());
+  set("liveIssuerLists", LiveIssuerLists());
   const std::vector<std::string> violations = world.violations();
   Napi::Array list = Napi::Array::New(env, violations.size());
   for (uint32_t i = 0; i < violations.size(); ++i) list.Set(i, Napi::String::New(env, violations[i]));

@@ -1,11 +1,13 @@
 // WinHttpSetOption and WinHttpQueryOption. Options are kept per handle as the bytes given; a few mean something to
 // the double (CONTEXT_VALUE, RECEIVE_RESPONSE_TIMEOUT, REDIRECT_POLICY, MAX_HTTP_AUTOMATIC_REDIRECTS, DISABLE_FEATURE,
-// CLIENT_CERT_CONTEXT). Querying an option never set returns its documented default where the double knows one,
-// else ERROR_WINHTTP_INVALID_OPTION; a short buffer gives ERROR_INSUFFICIENT_BUFFER with the size needed.
+// CLIENT_CERT_CONTEXT, and the TLS ones of double_tls.h). Querying an option never set returns its documented
+// default where the double knows one, else ERROR_WINHTTP_INVALID_OPTION; a short buffer gives
+// ERROR_INSUFFICIENT_BUFFER with the size needed.
 #include <cstring>
 #include <string>
 #include "double_proxy.h"
 #include "double_world.h"
+#include "double_tls.h"
 #include "handle.h"
 
 using namespace contract_double;
@@ -62,6 +64,7 @@ BOOL WinHttpSetOption(HINTERNET value, DWORD option, LPVOID buffer, DWORD buffer
   if (option == WINHTTP_OPTION_CLIENT_CERT_CONTEXT && handle->kind != Kind::kRequest) {
     return Fail(api, ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, "WINHTTP_OPTION_CLIENT_CERT_CONTEXT belongs on a request");
   }
+  if (!TlsOptionOnRightHandle(*handle, option, api)) return FALSE;
   DWORD injected;
   if (World::Get().TakeCallFault(api, option, &injected)) return Fail(api, injected, "");
   if (option == WINHTTP_OPTION_PROXY) return SetProxyOption(handle, buffer, bufferLength);
@@ -85,6 +88,9 @@ BOOL WinHttpQueryOption(HINTERNET value, DWORD option, LPVOID buffer, LPDWORD bu
   std::vector<uint8_t> bytes;
   {
     std::lock_guard<std::mutex> lock(handle->mutex);
+    if (option == WINHTTP_OPTION_SERVER_CERT_CONTEXT) return QueryServerCertContext(*handle, buffer, bufferLength);
+    if (option == WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST) return QueryClientCertIssuerList(*handle, buffer, bufferLength);
+    if (option == WINHTTP_OPTION_REQUEST_TIMES) return QueryRequestTimes(*handle, buffer, bufferLength);
     auto found = handle->options.find(option);
     DWORD fallback;
     if (option == WINHTTP_OPTION_CONTEXT_VALUE) {

@@ -2,6 +2,7 @@
 // is answering with, the one asynchronous call pending, and the strand that runs its completions one at a time.
 // Guarded by its Handle's mutex. Plain data.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -76,6 +77,9 @@ struct RequestModel {
   size_t chunk = 0;           // read position in answer.body
   size_t offset = 0;
   bool dropConnection = false;
+  bool serverCertificateKnown = false;
+  bool clientCertAsked = false;
+  std::array<uint64_t, WinHttpRequestTimeMax> requestTimes{};  // WINHTTP_OPTION_REQUEST_TIMES, 0: not reached  // a send ended with 12044: WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST answers  // the TLS handshake has run: WINHTTP_OPTION_SERVER_CERT_CONTEXT answers
   int grown = 0;              // headers lengthened so far (Response::growOnShortBuffer)
   AuthState auth;             // credentials set, the challenge answered (double_auth.h)
 

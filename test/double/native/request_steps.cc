@@ -4,6 +4,7 @@
 #include "request_steps.h"
 #include <algorithm>
 #include <cstring>
+#include "double_tls.h"
 #include "notifier.h"
 #include "request_flow.h"
 
@@ -103,6 +104,9 @@ void Send(Handle& handle) {
   DWORD fault = 0;
   bool faulted;
   bool certSet;
+  bool noCert;
+  bool secure;
+  DWORD secureFailure;
   const void* optional;
   DWORD optionalLength;
   DWORD headerBytes = 0;
@@ -111,7 +115,12 @@ void Send(Handle& handle) {
     RequestModel& request = *handle.request;
     response = request.response;
     faulted = TakeFault(request, Step::kSend, &fault);
-    certSet = handle.options.count(WINHTTP_OPTION_CLIENT_CERT_CONTEXT) > 0;
+    const auto cert = handle.options.find(WINHTTP_OPTION_CLIENT_CERT_CONTEXT);
+    certSet = cert != handle.options.end();
+    noCert = certSet && cert->second.empty();  // WINHTTP_NO_CLIENT_CERT_CONTEXT
+    secureFailure = SecureFailureAfterOptions(handle, response->secureFailure);
+    secure = (request.openFlags & WINHTTP_FLAG_SECURE) != 0;
+    request.serverCertificateKnown = secure;
     optional = request.op->buffer;
     optionalLength = request.op->length;
     headerBytes = static_cast<DWORD>(request.method.size() + request.path.size() + 12);
@@ -132,24 +141,37 @@ void Send(Handle& handle) {
   }
   if (fresh) {
     if (!Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_RESOLVING_NAME, StatusInfo::Text(host)) ||
-        !Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, StatusInfo::Text(response->address)) ||
-        !Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER,
+        !Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_NAME_RESOLVED, StatusInfo::Text(response->address))) {
+      return;
+    }
+    StampRequestTime(handle, WinHttpConnectionEstablishmentStart);
+    if (!Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER,
                   StatusInfo::Text(response->address)) ||
         !Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER,
                   StatusInfo::Text(response->address))) {
       return;
     }
+    StampRequestTime(handle, WinHttpConnectionEstablishmentEnd);
+    if (secure) Handshake(handle);
   }
-  if (response->secureFailure != 0) {
+  if (secureFailure != 0) {
     // The reason arrives only with SECURE_FAILURE; the error itself is the generic 12175.
-    if (!Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE,
-                  StatusInfo::Dword(response->secureFailure))) {
+    if (!Progress(handle, Step::kSend, WINHTTP_CALLBACK_STATUS_SECURE_FAILURE, StatusInfo::Dword(secureFailure))) {
       return;
     }
     FailOp(handle, Step::kSend, ERROR_WINHTTP_SECURE_FAILURE, Phase::kFailed);
     return;
   }
+  if (response->clientCertNeeded && noCert && response->noClientCertError != 0) {
+    // A server that requires a certificate ends the handshake when none comes.
+    FailOp(handle, Step::kSend, response->noClientCertError, Phase::kFailed);
+    return;
+  }
   if (response->clientCertNeeded && !certSet) {
+    {
+      std::lock_guard<std::mutex> lock(handle.mutex);
+      handle.request->clientCertAsked = true;
+    }
     // The caller may set WINHTTP_OPTION_CLIENT_CERT_CONTEXT and send again on the same handle.
     FailOp(handle, Step::kSend, ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED, Phase::kOpened);
     return;

@@ -50,8 +50,18 @@ struct Response {
   int growOnShortBuffer = 0;
   std::vector<Redirect> redirects;
   std::vector<int> interim;                 // 1xx statuses, each an INTERMEDIATE_RESPONSE
-  DWORD secureFailure = 0;                  // SECURE_FAILURE flags, then 12175 for the send
+  // What verifying the server's certificate finds, as SECURE_FAILURE flags: those the request's
+  // WINHTTP_OPTION_SECURITY_FLAGS do not waive (and the revocation ones only with WINHTTP_ENABLE_SSL_REVOCATION)
+  // come with SECURE_FAILURE, then 12175 for the send (double_tls.cc).
+  DWORD secureFailure = 0;
+  std::vector<std::string> serverCertificates;  // DER, the server's first: WINHTTP_OPTION_SERVER_CERT_CONTEXT
+  int handshakeMs = 0;                      // a new https connection's TLS handshake takes at least this long
+  bool requestTimes = true;                 // WINHTTP_OPTION_REQUEST_TIMES answers (false: a WinHTTP before 1903)
   bool clientCertNeeded = false;            // 12044 until WINHTTP_OPTION_CLIENT_CERT_CONTEXT is set
+  std::vector<std::string> clientCertIssuers;  // DER names: WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST after the 12044
+  // The server requires a certificate: sent without one (WINHTTP_NO_CLIENT_CERT_CONTEXT), the handshake fails with
+  // this error (0: it merely asks, and the request goes on).
+  DWORD noClientCertError = 0;
   int resends = 0;                          // ReceiveResponse fails with 12032 this many times
   bool neverAnswers = false;                // ReceiveResponse waits for RECEIVE_RESPONSE_TIMEOUT, then 12002
   bool keepAlive = true;                    // false: CLOSING_CONNECTION, CONNECTION_CLOSED before HANDLE_CLOSING

@@ -121,7 +121,8 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
   Napi::Object object = ObjectAt(value, where);
   OnlyKeys(object, where, {"status", "statusText", "version", "headers", "body", "readLimit", "redirects", "interim",
                            "secureFailure", "clientCertNeeded", "resends", "neverAnswers", "keepAlive", "address",
-                           "faults", "stalls", "growOnShortBuffer", "challenges"});
+                           "faults", "stalls", "growOnShortBuffer", "challenges", "serverCertificates",
+                           "clientCertIssuers", "noClientCertError", "handshakeMs", "requestTimes"});
   Response response;
   if (object.Has("status")) response.status = static_cast<int>(NumberAt(object.Get("status"), where + ".status"));
   if (object.Has("statusText")) response.statusText = WideAt(object.Get("statusText"), where + ".statusText");
@@ -153,6 +154,26 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
   }
   if (object.Has("growOnShortBuffer")) {
     response.growOnShortBuffer = static_cast<int>(NumberAt(object.Get("growOnShortBuffer"), where + ".growOnShortBuffer"));
+  }
+  if (object.Has("serverCertificates")) {
+    Napi::Array certificates = ArrayAt(object.Get("serverCertificates"), where + ".serverCertificates");
+    for (uint32_t i = 0; i < certificates.Length(); ++i) {
+      response.serverCertificates.push_back(
+          BytesAt(certificates.Get(i), where + ".serverCertificates[" + std::to_string(i) + "]"));
+    }
+  }
+  if (object.Has("clientCertIssuers")) {
+    Napi::Array issuers = ArrayAt(object.Get("clientCertIssuers"), where + ".clientCertIssuers");
+    for (uint32_t i = 0; i < issuers.Length(); ++i) {
+      response.clientCertIssuers.push_back(BytesAt(issuers.Get(i), where + ".clientCertIssuers[" + std::to_string(i) + "]"));
+    }
+  }
+  if (object.Has("handshakeMs")) {
+    response.handshakeMs = static_cast<int>(NumberAt(object.Get("handshakeMs"), where + ".handshakeMs"));
+  }
+  if (object.Has("requestTimes")) response.requestTimes = BoolAt(object.Get("requestTimes"), where + ".requestTimes");
+  if (object.Has("noClientCertError")) {
+    response.noClientCertError = static_cast<DWORD>(NumberAt(object.Get("noClientCertError"), where + ".noClientCertError"));
   }
   if (object.Has("readLimit")) response.readLimit = static_cast<DWORD>(NumberAt(object.Get("readLimit"), where + ".readLimit"));
   if (object.Has("redirects")) {

@@ -75,6 +75,56 @@ typedef struct {
 typedef void(CALLBACK* WINHTTP_STATUS_CALLBACK)(HINTERNET, DWORD_PTR, DWORD, LPVOID, DWORD);
 #define WINHTTP_INVALID_STATUS_CALLBACK ((WINHTTP_STATUS_CALLBACK)(intptr_t)(-1))
 
+// CryptoAPI (wincrypt.h): a certificate context as WINHTTP_OPTION_SERVER_CERT_CONTEXT hands it over (double_tls.cc).
+typedef unsigned char BYTE;
+typedef void* HCERTSTORE;
+typedef struct _CERT_CONTEXT {
+  DWORD dwCertEncodingType;
+  BYTE* pbCertEncoded;
+  DWORD cbCertEncoded;
+  void* pCertInfo;
+  HCERTSTORE hCertStore;
+} CERT_CONTEXT, *PCERT_CONTEXT;
+typedef const CERT_CONTEXT* PCCERT_CONTEXT;
+#define X509_ASN_ENCODING 0x00000001
+#define PKCS_7_ASN_ENCODING 0x00010000
+#define CRYPT_E_NOT_FOUND 0x80092004
+typedef struct _CRYPTOAPI_BLOB {
+  DWORD cbData;
+  BYTE* pbData;
+} CERT_NAME_BLOB, *PCERT_NAME_BLOB;
+// schannel.h: WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST's answer, freed with GlobalFree.
+typedef struct _SecPkgContext_IssuerListInfoEx {
+  PCERT_NAME_BLOB aIssuers;
+  DWORD cIssuers;
+} SecPkgContext_IssuerListInfoEx, *PSecPkgContext_IssuerListInfoEx;
+typedef void* HGLOBAL;
+
+// WINHTTP_OPTION_REQUEST_TIMES (winhttp.h, Windows 10 1903+): per-request times as performance-counter values.
+typedef uint64_t ULONGLONG;
+typedef int64_t LONGLONG;
+typedef uint32_t ULONG;
+typedef union _LARGE_INTEGER {
+  LONGLONG QuadPart;
+} LARGE_INTEGER;
+enum WINHTTP_REQUEST_TIME_ENTRY {
+  WinHttpConnectionEstablishmentStart = 7,
+  WinHttpConnectionEstablishmentEnd = 8,
+  WinHttpTlsHandshakeClientLeg1Start = 9,
+  WinHttpTlsHandshakeClientLeg3End = 14,
+  WinHttpRequestTimeLast = 36,
+  WinHttpRequestTimeMax = 64
+};
+typedef struct _WINHTTP_REQUEST_TIMES {
+  ULONG cTimes;
+  ULONGLONG rgullTimes[WinHttpRequestTimeMax];
+} WINHTTP_REQUEST_TIMES, *PWINHTTP_REQUEST_TIMES;
+BOOL QueryPerformanceCounter(LARGE_INTEGER* count);
+BOOL QueryPerformanceFrequency(LARGE_INTEGER* frequency);
+HGLOBAL GlobalFree(HGLOBAL memory);
+BOOL CertFreeCertificateContext(PCCERT_CONTEXT context);
+PCCERT_CONTEXT CertEnumCertificatesInStore(HCERTSTORE store, PCCERT_CONTEXT previous);
+
 // Win32 (win32_double.cc).
 DWORD GetLastError();
 void SetLastError(DWORD code);
