@@ -32,7 +32,7 @@ export interface RequestOptions extends RequestBehaviour, RequestPolicyOptions {
   session?: Session;
 }
 
-const REQUEST_KEYS = ['method', 'headers', 'body', 'contentLength', 'timeout', 'signal', 'deadline', 'session',
+export const REQUEST_KEYS = ['method', 'headers', 'body', 'contentLength', 'timeout', 'signal', 'deadline', 'session',
   ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
 
 function urlText(url: unknown): string {
