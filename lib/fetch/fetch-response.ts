@@ -13,9 +13,12 @@ const BODILESS_METHODS = ['HEAD', 'CONNECT'];
 interface FetchFacts {
   url: string;
   redirected: boolean;
+  type: 'basic' | 'cors';
 }
 
-export function fetchResponse(res: WinHttpResponse, body: Readable, method: string, signal: AbortSignal): globalThis.Response {
+/** `firstUrl`: the URL fetched (before any redirect). */
+export function fetchResponse(res: WinHttpResponse, body: Readable, firstUrl: string, method: string,
+  signal: AbortSignal | undefined): globalThis.Response {
   const headers = new Headers();
   for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
   const hasBody = !NULL_BODY_STATUSES.includes(res.status) && !BODILESS_METHODS.includes(method);
@@ -23,13 +26,17 @@ export function fetchResponse(res: WinHttpResponse, body: Readable, method: stri
   const stream = hasBody ? webStream(body, signal) : null;
   const response = new Response(stream as ConstructorParameters<typeof Response>[0],
     { status: res.status, statusText: res.statusText, headers });
-  return withFacts(response, { url: res.url, redirected: res.redirects.length > 0 });
+  // A response is 'cors' once a redirect left the first URL's origin, even if a later one came back (the standard's
+  // response tainting; Node's fetch runs in mode 'cors' with no origin of its own).
+  const origin = new URL(firstUrl).origin;
+  const crossed = res.redirects.some((url) => new URL(url).origin !== origin);
+  return withFacts(response, { url: res.url, redirected: res.redirects.length > 0, type: crossed ? 'cors' : 'basic' });
 }
 
 function withFacts(response: globalThis.Response, facts: FetchFacts): globalThis.Response {
   const clone = response.clone;
   return Object.defineProperties(response, {
-    type: { value: 'basic' },
+    type: { value: facts.type },
     url: { value: facts.url },
     redirected: { value: facts.redirected },
     clone: { value: () => withFacts(clone.call(response), facts) },
@@ -38,25 +45,25 @@ function withFacts(response: globalThis.Response, facts: FetchFacts): globalThis
 
 // Errors as Node's fetch errors a body: with the signal's reason after an abort, else TypeError('terminated') whose
 // cause says what happened (a truncated body, a WinHttpError, a decoding error).
-function webStream(body: Readable, signal: AbortSignal): ReadableStream<Uint8Array> {
+function webStream(body: Readable, signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
   const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let onAbort: (() => void) | undefined;
   const done = () => {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       onAbort = () => {
-        controller.error(signal.reason);
+        controller.error(signal?.reason);
         body.destroy();
       };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     },
     async pull(controller) {
       try {
         const { done: ended, value } = await chunks.next();
-        if (signal.aborted) return;
+        if (signal?.aborted) return;
         if (ended) {
           done();
           controller.close();
@@ -64,7 +71,7 @@ function webStream(body: Readable, signal: AbortSignal): ReadableStream<Uint8Arr
           controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
         }
       } catch (error) {
-        if (signal.aborted) return;
+        if (signal?.aborted) return;
         done();
         controller.error(new TypeError('terminated', { cause: error }));
       }

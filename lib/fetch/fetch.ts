@@ -28,24 +28,39 @@ export async function fetch(input: string | URL | globalThis.Request, init?: Fet
   const { winhttp, ...standard } = init ?? {};
   const options = winhttpOptions(winhttp, 'init.winhttp');
   const req = new Request(input as ConstructorParameters<typeof Request>[0], standard as ConstructorParameters<typeof Request>[1]);
-  const signal = req.signal;
-  if (signal.aborted) throw signal.reason;
+  const signal = callerSignal(input, standard);
+  if (signal?.aborted) throw signal.reason;
   const headers: HeaderPairs = [...req.headers];
   for (const [name, value] of DEFAULT_HEADERS) if (!req.headers.has(name)) headers.push([name, value]);
   // Decoded here rather than by request()'s decompress, because fetch decodes even when the caller chose the
   // Accept-Encoding, and passes a coding it does not know through undecoded, as Node's fetch does.
   if (!req.headers.has('accept-encoding')) headers.push(['accept-encoding', ACCEPT_ENCODING]);
+  const url = withoutFragment(req.url);
   let res: WinHttpResponse;
   try {
     const { body, contentLength } = await fetchBody(req, isStream(standard.body), signal);
-    res = await request(req.url, {
+    res = await request(url, {
       ...FETCH_POLICY, ...options, method: req.method, headers, body, contentLength, signal, redirect: req.redirect,
     });
   } catch (error) {
-    if (signal.aborted) throw signal.reason;
+    if (signal?.aborted) throw signal.reason;
     throw new TypeError('fetch failed', { cause: error });
   }
-  return fetchResponse(res, decoded(res, req.method), req.method, signal);
+  return fetchResponse(res, decoded(res, req.method), url, req.method, signal);
+}
+
+// The caller's own signal, not req.signal: Node's Request follows the caller's signal only while the Request object
+// lives (a WeakRef), and ours is dropped once fetch() resolves, while the body may still be read.
+function callerSignal(input: unknown, init: RequestInit): AbortSignal | undefined {
+  if ('signal' in init) return init.signal ?? undefined;
+  return input instanceof Request ? input.signal : undefined;
+}
+
+// The fragment is not sent, and the standard's response URL leaves it out.
+function withoutFragment(href: string): string {
+  const url = new URL(href);
+  url.hash = '';
+  return url.href;
 }
 
 function isStream(body: unknown): boolean {

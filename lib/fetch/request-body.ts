@@ -11,7 +11,7 @@ export interface FetchBody {
 }
 
 /** `streamed`: the caller gave a ReadableStream as init.body. Rejects with the signal's reason once it aborts. */
-export async function fetchBody(request: globalThis.Request, streamed: boolean, signal: AbortSignal): Promise<FetchBody> {
+export async function fetchBody(request: globalThis.Request, streamed: boolean, signal: AbortSignal | undefined): Promise<FetchBody> {
   const stream = request.body as ReadableStream<unknown> | null;
   if (stream === null) return { body: undefined, contentLength: undefined };
   const declared = request.headers.get('content-length');
@@ -25,20 +25,20 @@ export async function fetchBody(request: globalThis.Request, streamed: boolean, 
 }
 
 // The stream's chunks, checked as Node's fetch checks them (Uint8Array only); an abort cancels the stream.
-async function* chunksOf(reader: ReadableStreamDefaultReader<unknown>, signal: AbortSignal): AsyncIterable<Uint8Array> {
-  const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);
-  signal.addEventListener('abort', onAbort, { once: true });
+async function* chunksOf(reader: ReadableStreamDefaultReader<unknown>, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> {
+  const onAbort = () => void reader.cancel(signal?.reason).catch(() => undefined);
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {
-      if (signal.aborted) throw signal.reason;
+      if (signal?.aborted) throw signal.reason;
       const { done, value } = await reader.read();
-      if (signal.aborted) throw signal.reason;
+      if (signal?.aborted) throw signal.reason;
       if (done) return;
       if (!(value instanceof Uint8Array)) throw invalidArg('body chunk', 'must be a Uint8Array');
       yield value;
     }
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    signal?.removeEventListener('abort', onAbort);
     reader.releaseLock();
   }
 }
