@@ -5,6 +5,7 @@
 // cause is the WinHttpError (or the library's error: RedirectError, TooManyRedirectsError, ...).
 import type { Readable } from 'node:stream';
 import type { HeaderPairs } from '../core/headers';
+import { UnsupportedPlatformError } from '../errors';
 import { ACCEPT_ENCODING, codingsToUndo, decodedBody } from '../policy/decoding';
 import { request } from '../request';
 import { fetchBody } from './request-body';
@@ -44,6 +45,8 @@ export async function fetch(input: string | URL | globalThis.Request, init?: Fet
     });
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
+    // Off Windows, the one clear error the package gives everywhere, not a network failure.
+    if (error instanceof UnsupportedPlatformError) throw error;
     throw new TypeError('fetch failed', { cause: error });
   }
   return fetchResponse(res, decoded(res, req.method), url, req.method, signal);
