@@ -5,7 +5,7 @@
 // cause is the WinHttpError (or the library's error: RedirectError, TooManyRedirectsError, ...).
 import type { Readable } from 'node:stream';
 import type { HeaderPairs } from '../core/headers';
-import { UnsupportedPlatformError } from '../errors';
+import { invalidArg, UnsupportedPlatformError } from '../errors';
 import { ACCEPT_ENCODING, codingsToUndo, decodedBody } from '../policy/decoding';
 import { request } from '../request';
 import { fetchBody } from './request-body';
@@ -22,13 +22,20 @@ export interface FetchInit extends RequestInit {
 
 // Node's fetch follows at most 20 redirects (the standard's limit), and follows https -> http as the standard does.
 const FETCH_POLICY = { maxRedirects: 20, allowHttpsToHttpRedirect: true };
-// What Node's fetch sends when the caller does not (the standard's Accept and an Accept-Language).
+// What Node's fetch sends when the caller does not (the standard's Accept and Sec-Fetch-Mode, an Accept-Language).
 const DEFAULT_HEADERS: HeaderPairs = [['accept', '*/*'], ['accept-language', '*'], ['sec-fetch-mode', 'cors']];
+
+type RequestArgs = ConstructorParameters<typeof Request>;
 
 export async function fetch(input: string | URL | globalThis.Request, init?: FetchInit): Promise<globalThis.Response> {
   const { winhttp, ...standard } = init ?? {};
   const options = winhttpOptions(winhttp, 'init.winhttp');
-  const req = new Request(input as ConstructorParameters<typeof Request>[0], standard as ConstructorParameters<typeof Request>[1]);
+  if ((standard as { dispatcher?: unknown }).dispatcher !== undefined) {
+    // Node's fetch takes one; this fetch always goes through WinHTTP, so it would be silently ignored.
+    throw invalidArg('init.dispatcher', 'is not used by this fetch (it always goes through WinHTTP): give WinHTTP ' +
+      "options in init.winhttp, or pass the dispatcher to Node's own fetch", 'ERR_INVALID_ARG_VALUE');
+  }
+  const req = new Request(input as RequestArgs[0], standard as RequestArgs[1]);
   const signal = callerSignal(input, standard);
   if (signal?.aborted) throw signal.reason;
   const headers: HeaderPairs = [...req.headers];

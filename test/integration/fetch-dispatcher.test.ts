@@ -402,6 +402,9 @@ describe('fetch(): the response body is pulled only as it is read', () => {
     expect(unknown.message).toContain('init.winhttp');
     const owned = await rejectionOf(fetch(`${server.url}echo`, { winhttp: { redirect: 'manual' } as never }));
     expect(owned.message).toContain('"redirect" (give it as init.redirect)');
+    const dispatcher = await rejectionOf(fetch(`${server.url}echo`, { dispatcher: new WinHttpDispatcher() } as never));
+    expect(dispatcher).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
+    expect(dispatcher.message).toContain('init.dispatcher');
     const timedOut = await rejectionOf(fetch(`${server.url}hold`, { winhttp: { timeout: 300 } }).then((r) => r.arrayBuffer()));
     expect(timedOut).toMatchObject({ name: 'TypeError', message: 'terminated' });
     expect((timedOut.cause as Error).name).toBe('WinHttpError');
