@@ -1,8 +1,8 @@
 // The platform's own Response (Node's global one) for what request() resolved with. Its body is a ReadableStream
 // that pulls from request()'s Readable only when the consumer reads (highWaterMark 0), so an unread body leaves
 // the download waiting in WinHTTP. A Response built by its constructor says type 'default', url '' and
-// redirected false; fetch's facts (type 'basic', the final URL, whether a redirect was followed) are set on the
-// instance, and clone() carries them over.
+// redirected false; fetch's facts (type 'basic' or 'cors', the final URL, whether a redirect was followed) are set
+// on the instance, and clone() carries them over.
 import type { Readable } from 'node:stream';
 import type { Response as WinHttpResponse } from '../response';
 

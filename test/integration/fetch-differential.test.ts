@@ -6,8 +6,8 @@
 // left out of the comparison per mode, each with its reason (DIFFERENCES).
 //
 // Under Wine, Node's own fetch cannot connect with its default agent (undici calls setKeepAlive on the connecting
-// socket and Wine's connect then fails with UNKNOWN: docs/wine.md), so there the reference is Node's fetch over an
-// undici Agent with connect.keepAlive off; on Windows it is Node's fetch as it comes.
+// socket and Wine's connect then fails with UNKNOWN, as measured in bench/clients/node-fetch.js), so there the
+// reference is Node's fetch over an undici Agent with connect.keepAlive off; on Windows it is Node's fetch as it comes.
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
 import { fetch as winhttpFetch } from '../../lib';
