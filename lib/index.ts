@@ -1,6 +1,8 @@
 // Public entry point of winhttp.
 export { request, type RequestOptions } from './request';
 export { Response, ResponseBody } from './response';
+export { fetch, type FetchInit, type WinHttpFetchOptions } from './fetch';
+export { WinHttpDispatcher, setGlobalDispatcher, getGlobalDispatcher, type DispatchInterceptor, type UndiciDispatchOptions } from './dispatcher';
 export type { BodyInit } from './body';
 export { Session, type SessionOptions, type ProxyOption } from './core/session';
 export { Connection, type ConnectOptions } from './core/connection';

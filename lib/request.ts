@@ -44,8 +44,8 @@ export interface RequestOptions extends RequestBehaviour, RequestPolicyOptions {
   proxy?: ProxyOption;
 }
 
-const REQUEST_KEYS = ['method', 'headers', 'body', 'contentLength', 'timeout', 'signal', 'deadline', 'session', 'proxy',
-  'credentials', 'proxyCredentials', ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
+export const REQUEST_KEYS = ['method', 'headers', 'body', 'contentLength', 'timeout', 'signal', 'deadline', 'session',
+  'proxy', 'credentials', 'proxyCredentials', ...BEHAVIOUR_KEYS, ...POLICY_KEYS];
 
 function urlText(url: unknown): string {
   if (typeof url === 'string') return url;

@@ -26,14 +26,15 @@ const BUDGET_MS = 540_000;
 const MAX_ROUNDS = 5;
 const MiB = 1024 * 1024;
 
-// Every client the issue names; `fetch` (our fetch()) does not exist yet and is reported as not implemented.
+// Every client the issue names, and `fetch-dispatcher` (Node's global fetch over a WinHttpDispatcher).
 // `reference-query` is the reference reading the way request() does (WinHttpQueryDataAvailable before each
 // WinHttpReadData, reading what it reported): beside `reference` (direct 64 KiB reads) it separates what the read
 // strategy costs from what the binding costs. It runs only where a body is read in more than one piece or per
 // request (scenarios 1 and 2); its ratios are to `reference` too.
-const CLIENTS = ['reference', 'reference-query', 'lowlevel', 'request', 'fetch', 'node-fetch', 'node-http'];
+const CLIENTS = ['reference', 'reference-query', 'lowlevel', 'request', 'fetch', 'fetch-dispatcher', 'node-fetch',
+  'node-http'];
 const REFERENCE_QUERY_SCENARIOS = new Set([1, 2]);
-const NOT_IMPLEMENTED = new Set(['fetch']);
+const NOT_IMPLEMENTED = new Set([]);
 const RUNNABLE = CLIENTS.filter((c) => !NOT_IMPLEMENTED.has(c));
 const runnableIn = (scenario) =>
   RUNNABLE.filter((c) => c !== 'reference-query' || REFERENCE_QUERY_SCENARIOS.has(scenario.number));
@@ -43,6 +44,7 @@ const runnableIn = (scenario) =>
 // Node's clients libuv's active resources.
 const HANDLE_UNITS = {
   reference: 'process handles', 'reference-query': 'process handles', lowlevel: 'native requests', request: 'native requests',
+  fetch: 'native requests', 'fetch-dispatcher': 'native requests',
   'node-fetch': 'active resources', 'node-http': 'active resources',
 };
 

@@ -32,6 +32,13 @@ describe('on a platform without WinHTTP', () => {
     });
   });
 
+  it('rejects fetch() with the same error, and a WinHttpDispatcher hands it to the handler', async () => {
+    await expect(winhttp.fetch('http://127.0.0.1:1/')).rejects.toMatchObject({ name: 'UnsupportedPlatformError' });
+    const error = await new Promise((resolve) => new winhttp.WinHttpDispatcher().dispatch(
+      { origin: 'http://127.0.0.1:1', path: '/', method: 'GET' }, { onError: resolve }));
+    expect(error).toBeInstanceOf(winhttp.UnsupportedPlatformError);
+  });
+
   it('has an install hook that succeeds and builds nothing', () => {
     const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'install.js')], { encoding: 'utf8' });
     expect(result.status).toBe(0);
