@@ -19,6 +19,7 @@
 #include <cstring>
 #include <cwchar>
 #include <map>
+#include <set>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -73,6 +74,7 @@ struct ProxyWorld {
   std::map<HINTERNET, Resolver> resolvers;
   std::vector<RequestProxy> requestProxies;
   int64_t getProxyForUrl = 0, getProxyForUrlEx = 0, autoDetect = 0, blockingOnScriptThread = 0, outstanding = 0;
+  std::set<void*> globalCopies;  // strings handed to the caller, which frees them with GlobalFree
 };
 
 ProxyWorld& Proxy() {
@@ -86,6 +88,7 @@ LPWSTR GlobalCopy(const std::wstring& text) {
   auto* copy = static_cast<LPWSTR>(std::malloc((text.size() + 1) * sizeof(WCHAR)));
   std::wmemcpy(copy, text.c_str(), text.size() + 1);
   std::lock_guard<std::mutex> lock(Proxy().mutex);
+  Proxy().globalCopies.insert(copy);
   ++Proxy().outstanding;
   return copy;
 }
@@ -265,18 +268,20 @@ void CloseResolver(const std::shared_ptr<Handle>& handle) {
   });
 }
 
+bool ReleaseProxyString(HGLOBAL memory) {
+  {
+    std::lock_guard<std::mutex> lock(Proxy().mutex);
+    if (Proxy().globalCopies.erase(memory) == 0) return false;
+    --Proxy().outstanding;
+  }
+  std::free(memory);
+  return true;
+}
+
 }  // namespace contract_double
 
 using namespace contract_double;
 
-HGLOBAL GlobalFree(HGLOBAL memory) {
-  if (memory != nullptr) {
-    std::free(memory);
-    std::lock_guard<std::mutex> lock(Proxy().mutex);
-    --Proxy().outstanding;
-  }
-  return nullptr;
-}
 
 FARPROC GetProcAddress(HMODULE module, const char* name) {
   if (module == nullptr || module != GetModuleHandleW(L"winhttp.dll") || name == nullptr) return nullptr;

@@ -13,6 +13,8 @@ namespace contract_double {
 BOOL SetProxyOption(const std::shared_ptr<Handle>& handle, LPVOID buffer, DWORD length);
 // WinHttpCloseHandle on a resolver handle: a pending WinHttpGetProxyForUrlEx ends with REQUEST_ERROR 12017.
 void CloseResolver(const std::shared_ptr<Handle>& handle);
+// GlobalFree's part: frees a string the proxy functions handed out; false if `memory` is not one.
+bool ReleaseProxyString(HGLOBAL memory);
 // contractDouble.proxy: set(script), stats(). JS thread.
 Napi::Object CreateProxyControl(Napi::Env env);
 

@@ -209,6 +209,11 @@ int64_t LiveIssuerLists() {
   return static_cast<int64_t>(TheContexts().issuerLists.size());
 }
 
+bool ReleaseIssuerList(HGLOBAL memory) {
+  std::lock_guard<std::mutex> lock(TheContexts().mutex);
+  return TheContexts().issuerLists.erase(memory) != 0;
+}
+
 int64_t LiveCertContexts() {
   std::lock_guard<std::mutex> lock(TheContexts().mutex);
   return static_cast<int64_t>(TheContexts().live.size());
@@ -230,18 +235,6 @@ BOOL QueryPerformanceFrequency(LARGE_INTEGER* frequency) {
   return TRUE;
 }
 
-// GlobalFree of what the double allocated for the caller (the issuer list): NULL on success; anything else is a
-// violation (freed twice, or never handed out), answered as GlobalFree fails: with the pointer itself.
-HGLOBAL GlobalFree(HGLOBAL memory) {
-  if (memory == nullptr) return nullptr;
-  std::lock_guard<std::mutex> lock(TheContexts().mutex);
-  if (TheContexts().issuerLists.erase(memory) == 0) {
-    World::Get().Violation("GlobalFree: not memory the double handed out (freed twice?)");
-    SetLastError(ERROR_INVALID_HANDLE);
-    return memory;
-  }
-  return nullptr;
-}
 
 // "Frees a certificate context" (CertFreeCertificateContext reference); a NULL context is allowed. Freeing one that is
 // not live (freed twice, or never handed out) is a violation.

@@ -41,4 +41,7 @@ BOOL QueryRequestTimes(const Handle& handle, void* buffer, DWORD* bufferLength);
 int64_t LiveCertContexts();
 int64_t LiveIssuerLists();
 
+// GlobalFree's part: frees an issuer list QueryClientCertIssuerList handed out; false if `memory` is not one.
+bool ReleaseIssuerList(HGLOBAL memory);
+
 }  // namespace contract_double

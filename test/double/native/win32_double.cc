@@ -5,6 +5,9 @@
 #include <cstring>
 #include <cwchar>
 #include <cwctype>
+#include "double_proxy.h"
+#include "double_tls.h"
+#include "double_world.h"
 #include "winhttp_double.h"
 
 namespace {
@@ -97,4 +100,15 @@ HMODULE GetModuleHandleW(LPCWSTR moduleName) {
     if (static_cast<wchar_t>(std::towlower(moduleName[i])) != name[i]) return nullptr;
     if (name[i] == L'\0') return &winhttpModule;
   }
+}
+
+// GlobalFree of memory the double handed to the caller (proxy strings, client-certificate issuer lists): NULL on
+// success; anything else is a violation (freed twice, or never handed out), answered as GlobalFree fails: with the
+// pointer itself.
+HGLOBAL GlobalFree(HGLOBAL memory) {
+  if (memory == nullptr) return nullptr;
+  if (contract_double::ReleaseIssuerList(memory) || contract_double::ReleaseProxyString(memory)) return nullptr;
+  contract_double::World::Get().Violation("GlobalFree: not memory the double handed out (freed twice?)");
+  SetLastError(ERROR_INVALID_HANDLE);
+  return memory;
 }
