@@ -1,7 +1,8 @@
 // undici's dispatch options (origin, path, method, headers, body, query, maxRedirections, upgrade) as request()
-// options for one exchange. The undici tuning options that belong to its own sockets (headersTimeout, bodyTimeout,
-// reset, blocking, idempotent, ...) have no WinHTTP counterpart here and are ignored, as undici's own handlers
-// ignore options meant for others; a request that needs a raw socket (upgrade, CONNECT) is refused.
+// options for one exchange. undici's hints for its own sockets (reset, blocking, idempotent, ...) have no WinHTTP
+// counterpart and are ignored, as undici's own handlers ignore options meant for others; its per-request timeouts
+// (headersTimeout, bodyTimeout) would be believed in force, so they are refused with what to use instead; a request
+// that needs a raw socket (upgrade, CONNECT) is refused.
 import { Blob } from 'node:buffer';
 import { invalidArg } from '../errors';
 import type { HeaderPairs } from '../core/headers';
@@ -29,6 +30,12 @@ export async function exchangeRequest(opts: UndiciDispatchOptions): Promise<Exch
   if (opts.upgrade !== undefined && opts.upgrade !== null || opts.method === 'CONNECT') {
     throw invalidArg('options.upgrade', 'is not supported: WinHTTP gives no raw socket to upgrade or tunnel (use undici\'s own Agent for it)',
       'ERR_INVALID_ARG_VALUE');
+  }
+  for (const name of ['headersTimeout', 'bodyTimeout']) {
+    if (opts[name] !== undefined && opts[name] !== null) {
+      throw invalidArg(`options.${name}`, 'is not supported per dispatch: give the dispatcher a session whose timeouts ' +
+        '(receiveResponse, receive) say it, or a timeout: new WinHttpDispatcher({ session, timeout })', 'ERR_INVALID_ARG_VALUE');
+    }
   }
   if (typeof opts.path !== 'string' || (opts.origin === undefined && !/^https?:/i.test(opts.path))) {
     throw invalidArg('options.path', 'must be a string (with options.origin, or an absolute URL)');

@@ -315,6 +315,18 @@ describe('the dispatcher itself', () => {
     }
   });
 
+  it('refuses the per-dispatch timeouts undici would honour (headersTimeout, bodyTimeout) through the handler, naming them', async () => {
+    const dispatcher = new WinHttpDispatcher();
+    for (const name of ['headersTimeout', 'bodyTimeout']) {
+      const { handler, recorded } = legacyHandler();
+      dispatcher.dispatch({ origin: server.url, path: '/echo', method: 'GET', [name]: 1000 }, handler);
+      await recorded.done;
+      expect(recorded.calls).toEqual(['onConnect', 'onError']);
+      expect(recorded.error).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
+      expect(String((recorded.error as Error).message)).toContain(`options.${name}`);
+    }
+  });
+
   it('options are request()\'s, checked: unknown ones and the ones dispatch options carry are refused by name', () => {
     expect(() => new WinHttpDispatcher({ connections: 4 } as never)).toThrow(/"connections"/);
     expect(() => new WinHttpDispatcher({ method: 'GET' } as never)).toThrow(/"method"/);
