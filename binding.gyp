@@ -30,6 +30,8 @@
             'native/proxy_api.cc',
             'native/proxy_resolver.cc',
             'native/proxy_option.cc',
+            'native/proxy_found.cc',
+            'native/proxy_lookup.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

@@ -189,18 +189,19 @@ export class ProxyResolution {
       reason: ['no proxy in the Windows settings', ...notes].join('; ') };
   }
 
-  // One WinHTTP lookup, bounded: the native call cancels a WinHttpGetProxyForUrlEx still pending after timeoutMs;
-  // WinHttpGetProxyForUrl cannot be cancelled, so the timer settles first and its late answer is dropped.
+  // One WinHTTP lookup, bounded: when the timer fires first, a WinHttpGetProxyForUrlEx lookup is cancelled (its
+  // resolver handle closed); WinHttpGetProxyForUrl cannot be, so its late answer is dropped.
   #lookup(url: URL, flags: number, autoDetectFlags: number, configUrl: string | null, timeoutMs: number,
     stage: 'pac' | 'wpad'): Promise<NativeProxyFound> {
-    const pending = this.#resolver().resolve(url.href, flags, autoDetectFlags, configUrl, timeoutMs);
+    const lookup = this.#resolver().resolve(url.href, flags, autoDetectFlags, configUrl);
     return new Promise((resolve, reject) => {
-      const timer = timeoutMs === 0 ? undefined
-        : setTimeout(() => reject(new ProxyTimeoutError(timeoutMs, stage, configUrl ?? undefined)), timeoutMs);
-      pending.then((found) => {
+      const timer = timeoutMs === 0 ? undefined : setTimeout(() => {
+        lookup.cancel?.();
+        reject(new ProxyTimeoutError(timeoutMs, stage, configUrl ?? undefined));
+      }, timeoutMs);
+      lookup.done.then((found) => {
         clearTimeout(timer);
-        if (found.timedOut) reject(new ProxyTimeoutError(timeoutMs, stage, configUrl ?? undefined));
-        else resolve(found);
+        resolve(found);
       }, (error: unknown) => {
         clearTimeout(timer);
         reject(error);

@@ -3,6 +3,7 @@
 // goes direct. Covered here: each request of a PAC session is resolved (WinHttpGetProxyForUrlEx, or
 // WinHttpGetProxyForUrl off the JS thread where the resolver functions are missing) and gets WINHTTP_OPTION_PROXY
 // before it is sent; failures and timeouts; the 'system' order before Windows 8.1 and its WPAD negative cache.
+import { promises as fsPromises } from 'fs';
 import {
   ProxyTimeoutError, Session, WPAD_RETRY_AFTER_MS, WinHttpError, getSystemProxyConfig, request, resolveProxy,
 } from '../../lib';
@@ -15,7 +16,9 @@ interface ProxyScript {
   resolverService?: boolean;
   ieConfig?: { autoDetect?: boolean; autoConfigUrl?: string; proxy?: string; bypass?: string };
   winhttpProxy?: { proxy: string; bypass?: string };
-  pacs?: Record<string, { rules?: [string, string][]; error?: number; delayMs?: number; stall?: boolean }>;
+  pacs?: Record<string, {
+    rules?: [string, string][]; error?: number; delayMs?: number; stall?: boolean; sync?: boolean; outrunsClose?: boolean;
+  }>;
   wpad?: { pacUrl?: string; error?: number };
 }
 
@@ -118,6 +121,72 @@ describe('a PAC session', () => {
     for (let i = 0; i < 500 && contractDouble().stats().cancelled === cancelledBefore; i++) await new Promise((r) => setTimeout(r, 5));
     expect(contractDouble().stats().cancelled).toBe(cancelledBefore + 1);
     expect(proxyDouble().stats().resolvers).toBe(0);
+  });
+});
+
+describe('WinHttpGetProxyForUrlEx, asynchronous end to end', () => {
+  const decision = { proxy: PROXY, bypass: null, source: 'pac', api: 'WinHttpGetProxyForUrlEx', reason: `the PAC file ${PAC}` };
+  const ask = (s: Session, timeout?: number) =>
+    resolveProxy('http://double.test/via-proxy/x', { session: s, proxy: { pac: PAC }, ...(timeout === undefined ? {} : { timeout }) });
+  const resolversGone = async () => {
+    for (let i = 0; i < 1000 && proxyDouble().stats().resolvers !== 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(proxyDouble().stats().resolvers).toBe(0);
+  };
+
+  it('holds no libuv pool thread while lookups are pending: with more stalled lookups than pool threads, fs still works', async () => {
+    proxyDouble().set({ pacs: { [PAC]: { stall: true } } });
+    const s = session({ proxy: 'none' });
+    const poolThreads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const lookups = Array.from({ length: poolThreads + 2 }, () => rejectionOf(ask(s, 0)));
+    // A lookup that waited on a pool thread would hold all of them (no timeout): this read would never finish.
+    expect((await fsPromises.readFile(__filename, 'utf8')).length).toBeGreaterThan(0);
+    expect(proxyDouble().stats().getProxyForUrlEx).toBe(poolThreads + 2);
+    s.close();  // cancels the pending lookups (their resolver handles are closed)
+    for (const error of await Promise.all(lookups)) {
+      expect(error).toBeInstanceOf(WinHttpError);
+      expect({ errno: error.errno, api: error.api }).toEqual({ errno: 12017, api: 'WinHttpGetProxyForUrlEx' });
+    }
+    await resolversGone();
+  });
+
+  it('a completion on a pool thread settles the lookup', async () => {
+    proxyDouble().set({ pacs: { [PAC]: { rules: RULES, delayMs: 10 } } });
+    expect(await ask(session({ proxy: 'none' }))).toEqual(decision);
+    await resolversGone();
+    expect(proxyDouble().stats().outstanding).toBe(0);
+  });
+
+  it('a completion delivered synchronously, on the JS thread inside WinHttpGetProxyForUrlEx, settles the lookup', async () => {
+    proxyDouble().set({ pacs: { [PAC]: { rules: RULES, sync: true } } });
+    const s = session({ proxy: { pac: PAC } });
+    expect(await ask(s)).toEqual(decision);
+    expect(await fetchText('/via-proxy/sync', { session: s })).toBe('ok');
+    expect(proxyDouble().stats().requestProxies).toEqual([named('/via-proxy/sync')]);
+    await resolversGone();
+    expect(proxyDouble().stats().outstanding).toBe(0);
+  });
+
+  it('a completion already on its way when the timeout closes the resolver is dropped and touches nothing freed', async () => {
+    proxyDouble().set({ pacs: { [PAC]: { rules: RULES, delayMs: 150, outrunsClose: true } } });
+    const error = await rejectionOf(ask(session({ proxy: 'none' }), 20));
+    expect(error).toBeInstanceOf(ProxyTimeoutError);
+    // GETPROXYFORURL_COMPLETE, then HANDLE_CLOSING, arrive after the close: the lookup's state must still be there
+    // (ASan), and WinHttpGetProxyResult must not be called on the closed handle (a violation in the double).
+    await resolversGone();
+    expect(proxyDouble().stats().outstanding).toBe(0);
+  });
+
+  it('timeouts racing completions: each lookup ends exactly once, as its answer or a ProxyTimeoutError', async () => {
+    const s = session({ proxy: 'none' });
+    for (const outrunsClose of [false, true]) {
+      proxyDouble().set({ pacs: { [PAC]: { rules: RULES, delayMs: 15, outrunsClose } } });
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => ask(s, 15).then(
+        (found) => (expect(found).toEqual(decision), 'answer'),
+        (error: unknown) => (expect(error).toBeInstanceOf(ProxyTimeoutError), 'timeout'))));
+      expect(outcomes).toHaveLength(20);
+      await resolversGone();
+      expect(proxyDouble().stats().outstanding).toBe(0);
+    }
   });
 });
 
