@@ -60,8 +60,15 @@ std::shared_ptr<ProxyLookup> ProxyLookup::Start(Napi::Env env, const ProxyResolv
   lookup->resolver_ = resolver;
   lookup->api_ = api;
   // Keeps the loop alive while the lookup is pending, as a pending request does.
-  lookup->tsfn_ = Tsfn::New(env, "winhttp:proxy", 0, 1, lookup.get(), &ProxyLookup::OnTsfnFinalize,
-                            new std::shared_ptr<ProxyLookup>(lookup));
+  auto* tsfnRef = new std::shared_ptr<ProxyLookup>(lookup);
+  try {
+    lookup->tsfn_ = Tsfn::New(env, "winhttp:proxy", 0, 1, lookup.get(), &ProxyLookup::OnTsfnFinalize, tsfnRef);
+  } catch (...) {
+    delete tsfnRef;
+    WinHttpCloseHandle(resolver);  // no lookup started on it: its HANDLE_CLOSING carries no context
+    lookup->resolver_ = nullptr;
+    throw;
+  }
   lookup->tsfnOpen_ = true;
   // WinHTTP's reference: dropped at the resolver's HANDLE_CLOSING (OnStatus).
   auto* winhttpRef = new std::shared_ptr<ProxyLookup>(lookup);
