@@ -57,6 +57,16 @@ std::shared_ptr<ProxyLookup> ProxyLookup::Start(Napi::Env env, const ProxyResolv
     lookup->Settle(env);
     return lookup;
   }
+  // WinHTTP's reference, dropped at the resolver's HANDLE_CLOSING (OnStatus). Set as the handle's context value
+  // (WINHTTP_OPTION_CONTEXT_VALUE) so HANDLE_CLOSING carries it whatever becomes of the call below; a resolver
+  // handle that refuses one cannot be used safely, so the caller falls back as for a missing resolver service.
+  auto* winhttpRef = new std::shared_ptr<ProxyLookup>(lookup);
+  DWORD_PTR context = reinterpret_cast<DWORD_PTR>(winhttpRef);
+  if (!WinHttpSetOption(resolver, WINHTTP_OPTION_CONTEXT_VALUE, &context, sizeof(context))) {
+    WinHttpCloseHandle(resolver);  // its HANDLE_CLOSING carries no context
+    delete winhttpRef;
+    return nullptr;
+  }
   lookup->resolver_ = resolver;
   lookup->api_ = api;
   // Keeps the loop alive while the lookup is pending, as a pending request does.
@@ -65,17 +75,13 @@ std::shared_ptr<ProxyLookup> ProxyLookup::Start(Napi::Env env, const ProxyResolv
     lookup->tsfn_ = Tsfn::New(env, "winhttp:proxy", 0, 1, lookup.get(), &ProxyLookup::OnTsfnFinalize, tsfnRef);
   } catch (...) {
     delete tsfnRef;
-    WinHttpCloseHandle(resolver);  // no lookup started on it: its HANDLE_CLOSING carries no context
+    WinHttpCloseHandle(resolver);  // its HANDLE_CLOSING drops WinHTTP's reference
     lookup->resolver_ = nullptr;
     throw;
   }
   lookup->tsfnOpen_ = true;
-  // WinHTTP's reference: dropped at the resolver's HANDLE_CLOSING (OnStatus).
-  auto* winhttpRef = new std::shared_ptr<ProxyLookup>(lookup);
-  const DWORD started = api.getProxyForUrlEx(resolver, url.c_str(), options, reinterpret_cast<DWORD_PTR>(winhttpRef));
+  const DWORD started = api.getProxyForUrlEx(resolver, url.c_str(), options, context);
   if (started != ERROR_IO_PENDING) {
-    // Failed at once: the call took no context, so no notification (HANDLE_CLOSING included) carries it.
-    delete winhttpRef;
     ProxyFound found;
     found.error = started;
     bool ended;

@@ -6,8 +6,9 @@
 // resolver closing) ends it at once and closes the resolver handle.
 //
 // Ownership: the lookup is counted (shared_ptr) by the JS side (its cancel function), the thread-safe function
-// (until it is finalized) and WinHTTP: the pContext given to WinHttpGetProxyForUrlEx holds a reference that only the
-// resolver handle's HANDLE_CLOSING drops, so a completion that arrives after a timeout touches nothing freed.
+// (until it is finalized) and WinHTTP: the resolver handle's context value (WINHTTP_OPTION_CONTEXT_VALUE, also the
+// pContext of WinHttpGetProxyForUrlEx) holds a reference that only the resolver handle's HANDLE_CLOSING drops, so a
+// completion that arrives after a timeout touches nothing freed.
 // Exactly one of completion, Cancel() or an immediate failure ends a lookup (`ended_`, under mutex_).
 #pragma once
 #include <memory>
@@ -26,7 +27,8 @@ class ProxyLookup : public std::enable_shared_from_this<ProxyLookup> {
   static void CALLBACK OnStatus(HINTERNET handle, DWORD_PTR context, DWORD status, LPVOID info, DWORD) noexcept;
 
   // JS thread. Starts the lookup; null when WinHttpCreateProxyResolver answers ERROR_WINHTTP_AUTO_PROXY_SERVICE_ERROR
-  // (the caller falls back to WinHttpGetProxyForUrl). Otherwise the lookup's promise settles with a ProxyFound.
+  // or the resolver handle takes no context value (the caller falls back to WinHttpGetProxyForUrl). Otherwise the
+  // lookup's promise settles with a ProxyFound.
   static std::shared_ptr<ProxyLookup> Start(Napi::Env env, const ProxyResolverApi& api,
                                             std::shared_ptr<HandleOwner> session, const std::wstring& url,
                                             WINHTTP_AUTOPROXY_OPTIONS* options);

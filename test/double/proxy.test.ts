@@ -149,6 +149,17 @@ describe('WinHttpGetProxyForUrlEx, asynchronous end to end', () => {
     await resolversGone();
   });
 
+  it('where the resolver handle refuses a context value (HANDLE_CLOSING could not free the lookup), falls back to WinHttpGetProxyForUrl', async () => {
+    const WINHTTP_OPTION_CONTEXT_VALUE = 45;
+    contractDouble().setScenario({ fallback: { body: 'ok' },
+      failCalls: [{ api: 'WinHttpSetOption', option: WINHTTP_OPTION_CONTEXT_VALUE, error: 12018, times: 1 }] });
+    proxyDouble().set({ pacs: { [PAC]: { rules: RULES } } });
+    expect(await ask(session({ proxy: 'none' }))).toEqual({ ...decision, api: 'WinHttpGetProxyForUrl' });
+    const stats = proxyDouble().stats();
+    expect({ ex: stats.getProxyForUrlEx, plain: stats.getProxyForUrl, resolvers: stats.resolvers, outstanding: stats.outstanding })
+      .toEqual({ ex: 0, plain: 1, resolvers: 0, outstanding: 0 });
+  });
+
   it('a completion on a pool thread settles the lookup', async () => {
     proxyDouble().set({ pacs: { [PAC]: { rules: RULES, delayMs: 10 } } });
     expect(await ask(session({ proxy: 'none' }))).toEqual(decision);
