@@ -36,17 +36,15 @@ ProxyFound CopyResult(const ProxyResolverApi& api, HINTERNET resolver) {
 
 }  // namespace
 
-ProxyLookup::ProxyLookup(Napi::Env env, std::shared_ptr<HandleOwner> session)
-    : deferred_(Napi::Promise::Deferred::New(env)), session_(std::move(session)) {}
-
 std::shared_ptr<ProxyLookup> ProxyLookup::Start(Napi::Env env, const ProxyResolverApi& api,
                                                 std::shared_ptr<HandleOwner> session, const std::wstring& url,
                                                 WINHTTP_AUTOPROXY_OPTIONS* options) {
   HINTERNET resolver = nullptr;
   const DWORD created = api.createProxyResolver(session->get(), &resolver);
   if (created == ERROR_WINHTTP_AUTO_PROXY_SERVICE_ERROR) return nullptr;
-  auto lookup = std::make_shared<ProxyLookup>(env, std::move(session));
+  auto lookup = std::make_shared<ProxyLookup>(std::move(session));
   if (created != ERROR_SUCCESS) {
+    lookup->deferred_.emplace(Napi::Promise::Deferred::New(env));
     ProxyFound found;
     found.api = "WinHttpCreateProxyResolver";
     found.error = created;
@@ -72,6 +70,7 @@ std::shared_ptr<ProxyLookup> ProxyLookup::Start(Napi::Env env, const ProxyResolv
   // Keeps the loop alive while the lookup is pending, as a pending request does.
   auto* tsfnRef = new std::shared_ptr<ProxyLookup>(lookup);
   try {
+    lookup->deferred_.emplace(Napi::Promise::Deferred::New(env));
     lookup->tsfn_ = Tsfn::New(env, "winhttp:proxy", 0, 1, lookup.get(), &ProxyLookup::OnTsfnFinalize, tsfnRef);
   } catch (...) {
     delete tsfnRef;
@@ -162,7 +161,7 @@ void ProxyLookup::Settle(Napi::Env env) {
     resolver_ = nullptr;
   }
   session_.reset();
-  deferred_.Resolve(ProxyFoundToObject(env, found_));
+  deferred_->Resolve(ProxyFoundToObject(env, found_));
 }
 
 void ProxyLookup::Deliver(Napi::Env env, Napi::Function, ProxyLookup* self, void*) noexcept {

@@ -13,6 +13,7 @@
 #pragma once
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <napi.h>
 #include "handle_owner.h"
 #include "proxy_api.h"
@@ -33,13 +34,13 @@ class ProxyLookup : public std::enable_shared_from_this<ProxyLookup> {
                                             std::shared_ptr<HandleOwner> session, const std::wstring& url,
                                             WINHTTP_AUTOPROXY_OPTIONS* options);
 
-  Napi::Promise Promise() const { return deferred_.Promise(); }
+  Napi::Promise Promise() const { return deferred_->Promise(); }
   // JS thread: ends a pending lookup now (errno ERROR_WINHTTP_OPERATION_CANCELLED) and closes its resolver handle.
   void Cancel(Napi::Env env);
   // JS thread: whether the promise is still unsettled.
   bool pending() const { return !settled_; }
 
-  ProxyLookup(Napi::Env env, std::shared_ptr<HandleOwner> session);
+  explicit ProxyLookup(std::shared_ptr<HandleOwner> session) : session_(std::move(session)) {}
 
  private:
   static void Deliver(Napi::Env env, Napi::Function, ProxyLookup* self, void*) noexcept;  // JS thread
@@ -61,8 +62,8 @@ class ProxyLookup : public std::enable_shared_from_this<ProxyLookup> {
   Tsfn tsfn_;
   ProxyResolverApi api_;  // set before WinHttpGetProxyForUrlEx, read by the callback
 
-  // JS thread only.
-  Napi::Promise::Deferred deferred_;
+  // JS thread only. The promise is created once the lookup is sure to settle it (a fallback needs none).
+  std::optional<Napi::Promise::Deferred> deferred_;
   std::shared_ptr<HandleOwner> session_;
   HINTERNET resolver_ = nullptr;
   bool settled_ = false;
