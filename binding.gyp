@@ -33,6 +33,8 @@
             'native/tls_server_cert.cc',
             'native/tls_client_cert.cc',
             'native/tls_request_times.cc',
+            'native/proxy_found.cc',
+            'native/proxy_lookup.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

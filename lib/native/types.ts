@@ -77,7 +77,6 @@ export interface NativeCallError extends Error {
 export interface NativeProxyFound {
   api: string;
   errno: number;
-  timedOut: boolean;
   /** WINHTTP_PROXY_RESULT entries (WinHttpGetProxyForUrlEx). */
   entries?: { proxy: boolean; bypass: boolean; scheme: number; host: string; port: number }[];
   autoDetect: boolean;
@@ -87,9 +86,16 @@ export interface NativeProxyFound {
   bypass: string | null;
 }
 
+/** One pending proxy lookup: `cancel` closes a WinHttpGetProxyForUrlEx lookup's resolver handle (absent for
+ * WinHttpGetProxyForUrl, which cannot be cancelled); `done` then settles with ERROR_WINHTTP_OPERATION_CANCELLED. */
+export interface NativeProxyLookup {
+  done: Promise<NativeProxyFound>;
+  cancel?: () => void;
+}
+
 export interface NativeProxyResolver {
   setTimeouts(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number): void;
-  resolve(url: string, flags: number, autoDetectFlags: number, autoConfigUrl: string | null, timeoutMs: number): Promise<NativeProxyFound>;
+  resolve(url: string, flags: number, autoDetectFlags: number, autoConfigUrl: string | null): NativeProxyLookup;
   /** 0: WinHttpGetIEProxyConfigForCurrentUser; 1: WinHttpGetDefaultProxyConfiguration. */
   config(which: 0 | 1): Promise<NativeProxyFound>;
   close(): void;

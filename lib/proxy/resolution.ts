@@ -6,6 +6,7 @@
 import { WinHttpError } from '../errors';
 import { getBinding } from '../native/binding';
 import type { NativeProxyFound, NativeProxyResolver } from '../native/types';
+import { bypassEntryFor } from './bypass';
 import { envProxyFor } from './env';
 import { ProxyTimeoutError } from './errors';
 import type { ProxyMode } from './option';
@@ -18,7 +19,8 @@ export interface ProxyDecision {
   bypass: string | null;
   /**
    * Where the answer came from: 'pac' (a PAC file at a known URL), 'wpad' (a PAC file found by WPAD), 'static'
-   * (a proxy from the settings or the option), 'env' (the environment) or 'direct' (nothing configured, or 'none').
+   * (a proxy from the settings or the option), 'env' (the environment) or 'direct' (nothing configured, 'none', or
+   * a host in the static proxy's bypass list: `reason` names the entry that matched).
    */
   source: 'pac' | 'wpad' | 'static' | 'env' | 'direct';
   /** The WinHTTP function that answered, when one did. */
@@ -80,6 +82,16 @@ function listFromFound(found: NativeProxyFound): string | null {
   return found.accessType === WINHTTP_ACCESS_TYPE_NAMED_PROXY && found.proxy !== null && found.proxy !== '' ? found.proxy : null;
 }
 
+// A static proxy's decision for `url`: direct when its bypass list matches the host (lib/proxy/bypass.ts), saying
+// which entry did.
+function staticDecision(url: URL, found: { proxy: string; bypass: string | null; api?: string; reason: string }): ProxyDecision {
+  const api = found.api === undefined ? {} : { api: found.api };
+  const entry = bypassEntryFor(found.bypass, url);
+  if (entry === undefined) return { proxy: found.proxy, bypass: found.bypass, source: 'static', ...api, reason: found.reason };
+  return { proxy: null, bypass: found.bypass, source: 'direct', ...api,
+    reason: `${url.hostname} matches "${entry}" in the bypass list of ${found.reason}` };
+}
+
 /** One session's proxy resolution: its own native resolver (an asynchronous WinHTTP session of its own). */
 export class ProxyResolution {
   readonly #userAgent: string;
@@ -126,8 +138,7 @@ export class ProxyResolution {
       case 'none':
         return { proxy: null, bypass: null, source: 'direct', reason: "proxy: 'none'" };
       case 'named':
-        return { proxy: mode.server, bypass: mode.bypass, source: 'static', reason: 'the proxy option' +
-          (mode.bypass === null ? '' : ' (WinHTTP connects directly to hosts in its bypass list)') };
+        return staticDecision(url, { proxy: mode.server, bypass: mode.bypass, reason: 'the proxy option' });
       case 'env': {
         const env = envProxyFor(url);
         return { proxy: env.proxy, bypass: null, source: env.proxy === null ? 'direct' : 'env', reason: env.detail };
@@ -141,8 +152,8 @@ export class ProxyResolution {
         const found = await this.#resolver().config(1);
         if (found.errno !== 0) throw failure(found);
         const proxy = listFromFound(found);
-        return { proxy, bypass: proxy === null ? null : found.bypass, source: proxy === null ? 'direct' : 'static',
-          api: found.api, reason: proxy === null ? 'no WinHTTP proxy is set (netsh winhttp)' : 'the WinHTTP proxy (netsh winhttp)' };
+        if (proxy === null) return { proxy, bypass: null, source: 'direct', api: found.api, reason: 'no WinHTTP proxy is set (netsh winhttp)' };
+        return staticDecision(url, { proxy, bypass: found.bypass, api: found.api, reason: 'the WinHTTP proxy (netsh winhttp)' });
       }
       case 'system':
         return this.#system(url, timeoutMs);
@@ -182,25 +193,26 @@ export class ProxyResolution {
       notes.push(`PAC file ${pacUrl} failed: ${found instanceof Error ? found.message : failure(found).message}`);
     }
     if (config.proxy !== null && config.proxy !== '') {
-      return { proxy: config.proxy, bypass: config.bypass, source: 'static', api: config.api,
-        reason: ['the proxy in the Windows settings', ...notes].join('; ') };
+      return staticDecision(url, { proxy: config.proxy, bypass: config.bypass, api: config.api,
+        reason: ['the proxy in the Windows settings', ...notes].join('; ') });
     }
     return { proxy: null, bypass: null, source: 'direct', api: config.api,
       reason: ['no proxy in the Windows settings', ...notes].join('; ') };
   }
 
-  // One WinHTTP lookup, bounded: the native call cancels a WinHttpGetProxyForUrlEx still pending after timeoutMs;
-  // WinHttpGetProxyForUrl cannot be cancelled, so the timer settles first and its late answer is dropped.
+  // One WinHTTP lookup, bounded: when the timer fires first, a WinHttpGetProxyForUrlEx lookup is cancelled (its
+  // resolver handle closed); WinHttpGetProxyForUrl cannot be, so its late answer is dropped.
   #lookup(url: URL, flags: number, autoDetectFlags: number, configUrl: string | null, timeoutMs: number,
     stage: 'pac' | 'wpad'): Promise<NativeProxyFound> {
-    const pending = this.#resolver().resolve(url.href, flags, autoDetectFlags, configUrl, timeoutMs);
+    const lookup = this.#resolver().resolve(url.href, flags, autoDetectFlags, configUrl);
     return new Promise((resolve, reject) => {
-      const timer = timeoutMs === 0 ? undefined
-        : setTimeout(() => reject(new ProxyTimeoutError(timeoutMs, stage, configUrl ?? undefined)), timeoutMs);
-      pending.then((found) => {
+      const timer = timeoutMs === 0 ? undefined : setTimeout(() => {
+        lookup.cancel?.();
+        reject(new ProxyTimeoutError(timeoutMs, stage, configUrl ?? undefined));
+      }, timeoutMs);
+      lookup.done.then((found) => {
         clearTimeout(timer);
-        if (found.timedOut) reject(new ProxyTimeoutError(timeoutMs, stage, configUrl ?? undefined));
-        else resolve(found);
+        resolve(found);
       }, (error: unknown) => {
         clearTimeout(timer);
         reject(error);

@@ -3,6 +3,7 @@
 // goes direct. Covered here: each request of a PAC session is resolved (WinHttpGetProxyForUrlEx, or
 // WinHttpGetProxyForUrl off the JS thread where the resolver functions are missing) and gets WINHTTP_OPTION_PROXY
 // before it is sent; failures and timeouts; the 'system' order before Windows 8.1 and its WPAD negative cache.
+import { promises as fsPromises } from 'fs';
 import {
   ProxyTimeoutError, Session, WPAD_RETRY_AFTER_MS, WinHttpError, getSystemProxyConfig, request, resolveProxy,
 } from '../../lib';
@@ -15,7 +16,9 @@ interface ProxyScript {
   resolverService?: boolean;
   ieConfig?: { autoDetect?: boolean; autoConfigUrl?: string; proxy?: string; bypass?: string };
   winhttpProxy?: { proxy: string; bypass?: string };
-  pacs?: Record<string, { rules?: [string, string][]; error?: number; delayMs?: number; stall?: boolean }>;
+  pacs?: Record<string, {
+    rules?: [string, string][]; error?: number; delayMs?: number; stall?: boolean; sync?: boolean; outrunsClose?: boolean;
+  }>;
   wpad?: { pacUrl?: string; error?: number };
 }
 
@@ -121,6 +124,83 @@ describe('a PAC session', () => {
   });
 });
 
+describe('WinHttpGetProxyForUrlEx, asynchronous end to end', () => {
+  const decision = { proxy: PROXY, bypass: null, source: 'pac', api: 'WinHttpGetProxyForUrlEx', reason: `the PAC file ${PAC}` };
+  const ask = (s: Session, timeout?: number) =>
+    resolveProxy('http://double.test/via-proxy/x', { session: s, proxy: { pac: PAC }, ...(timeout === undefined ? {} : { timeout }) });
+  const resolversGone = async () => {
+    for (let i = 0; i < 1000 && proxyDouble().stats().resolvers !== 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(proxyDouble().stats().resolvers).toBe(0);
+  };
+
+  it('holds no libuv pool thread while lookups are pending: with more stalled lookups than pool threads, fs still works', async () => {
+    proxyDouble().set({ pacs: { [PAC]: { stall: true } } });
+    const s = session({ proxy: 'none' });
+    const poolThreads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const lookups = Array.from({ length: poolThreads + 2 }, () => rejectionOf(ask(s, 0)));
+    // A lookup that waited on a pool thread would hold all of them (no timeout): this read would never finish.
+    expect((await fsPromises.readFile(__filename, 'utf8')).length).toBeGreaterThan(0);
+    expect(proxyDouble().stats().getProxyForUrlEx).toBe(poolThreads + 2);
+    s.close();  // cancels the pending lookups (their resolver handles are closed)
+    for (const error of await Promise.all(lookups)) {
+      expect(error).toBeInstanceOf(WinHttpError);
+      expect({ errno: error.errno, api: error.api }).toEqual({ errno: 12017, api: 'WinHttpGetProxyForUrlEx' });
+    }
+    await resolversGone();
+  });
+
+  it('where the resolver handle refuses a context value (HANDLE_CLOSING could not free the lookup), falls back to WinHttpGetProxyForUrl', async () => {
+    const WINHTTP_OPTION_CONTEXT_VALUE = 45;
+    contractDouble().setScenario({ fallback: { body: 'ok' },
+      failCalls: [{ api: 'WinHttpSetOption', option: WINHTTP_OPTION_CONTEXT_VALUE, error: 12018, times: 1 }] });
+    proxyDouble().set({ pacs: { [PAC]: { rules: RULES } } });
+    expect(await ask(session({ proxy: 'none' }))).toEqual({ ...decision, api: 'WinHttpGetProxyForUrl' });
+    const stats = proxyDouble().stats();
+    expect({ ex: stats.getProxyForUrlEx, plain: stats.getProxyForUrl, resolvers: stats.resolvers, outstanding: stats.outstanding })
+      .toEqual({ ex: 0, plain: 1, resolvers: 0, outstanding: 0 });
+  });
+
+  it('a completion on a pool thread settles the lookup', async () => {
+    proxyDouble().set({ pacs: { [PAC]: { rules: RULES, delayMs: 10 } } });
+    expect(await ask(session({ proxy: 'none' }))).toEqual(decision);
+    await resolversGone();
+    expect(proxyDouble().stats().outstanding).toBe(0);
+  });
+
+  it('a completion delivered synchronously, on the JS thread inside WinHttpGetProxyForUrlEx, settles the lookup', async () => {
+    proxyDouble().set({ pacs: { [PAC]: { rules: RULES, sync: true } } });
+    const s = session({ proxy: { pac: PAC } });
+    expect(await ask(s)).toEqual(decision);
+    expect(await fetchText('/via-proxy/sync', { session: s })).toBe('ok');
+    expect(proxyDouble().stats().requestProxies).toEqual([named('/via-proxy/sync')]);
+    await resolversGone();
+    expect(proxyDouble().stats().outstanding).toBe(0);
+  });
+
+  it('a completion already on its way when the timeout closes the resolver is dropped and touches nothing freed', async () => {
+    proxyDouble().set({ pacs: { [PAC]: { rules: RULES, delayMs: 150, outrunsClose: true } } });
+    const error = await rejectionOf(ask(session({ proxy: 'none' }), 20));
+    expect(error).toBeInstanceOf(ProxyTimeoutError);
+    // GETPROXYFORURL_COMPLETE, then HANDLE_CLOSING, arrive after the close: the lookup's state must still be there
+    // (ASan), and WinHttpGetProxyResult must not be called on the closed handle (a violation in the double).
+    await resolversGone();
+    expect(proxyDouble().stats().outstanding).toBe(0);
+  });
+
+  it('timeouts racing completions: each lookup ends exactly once, as its answer or a ProxyTimeoutError', async () => {
+    const s = session({ proxy: 'none' });
+    for (const outrunsClose of [false, true]) {
+      proxyDouble().set({ pacs: { [PAC]: { rules: RULES, delayMs: 15, outrunsClose } } });
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => ask(s, 15).then(
+        (found) => (expect(found).toEqual(decision), 'answer'),
+        (error: unknown) => (expect(error).toBeInstanceOf(ProxyTimeoutError), 'timeout'))));
+      expect(outcomes).toHaveLength(20);
+      await resolversGone();
+      expect(proxyDouble().stats().outstanding).toBe(0);
+    }
+  });
+});
+
 describe("'system' where WinHttpOpen takes WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY (Windows 8.1 and later)", () => {
   it('leaves every decision to WinHTTP: no resolution and no WINHTTP_OPTION_PROXY per request', async () => {
     proxyDouble().set({ ieConfig: { autoDetect: true }, wpad: { pacUrl: PAC }, pacs: { [PAC]: { rules: RULES } } });
@@ -201,6 +281,9 @@ describe('resolveProxy()', () => {
       { proxy: PROXY, bypass: null, source: 'wpad', api: 'WinHttpGetProxyForUrlEx', reason: 'the PAC file WPAD found' }],
     ['a static proxy in the settings', { ieConfig: { proxy: 'corp:8080', bypass: '<local>' } },
       { proxy: 'corp:8080', bypass: '<local>', source: 'static', api: 'WinHttpGetIEProxyConfigForCurrentUser', reason: 'the proxy in the Windows settings' }],
+    ['a static proxy whose bypass list has the host', { ieConfig: { proxy: 'corp:8080', bypass: '<local> *.test' } },
+      { proxy: null, bypass: '<local> *.test', source: 'direct', api: 'WinHttpGetIEProxyConfigForCurrentUser',
+        reason: 'double.test matches "*.test" in the bypass list of the proxy in the Windows settings' }],
     ['WPAD failing with a static proxy behind it', { ieConfig: { autoDetect: true, proxy: 'corp:8080' }, wpad: { error: 12180 } },
       { proxy: 'corp:8080', bypass: null, source: 'static', api: 'WinHttpGetIEProxyConfigForCurrentUser',
         reason: 'the proxy in the Windows settings; WPAD failed: WinHttpGetProxyForUrlEx failed: ERROR_WINHTTP_AUTODETECTION_FAILED (12180): The proxy auto-configuration URL could not be discovered' }],

@@ -3,7 +3,9 @@
 // system service. Under Wine a Linux program is started with `start.exe /unix` (Wine executes the ELF file itself)
 // and stopped the same way with /bin/kill, as node.exe cannot spawn or signal it directly. Its log has one line per
 // proxied request ("Request (file descriptor 7): GET http://localhost:5000/x HTTP/1.1"), which the tests read to
-// prove a request went through it.
+// prove a request went through it; after it, "Established connection to host ..." when it forwarded that request
+// (not after a 407). With `basicAuth` it demands Basic proxy credentials (its BasicAuth directive); its log does not
+// name the user.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import * as net from 'node:net';
@@ -22,6 +24,8 @@ export interface Tinyproxy {
   address: string;
   /** The request lines it proxied so far ("GET http://localhost:5000/x HTTP/1.1", "CONNECT localhost:5001 HTTP/1.1"). */
   requests(): string[];
+  /** Each request line in order, and whether tinyproxy forwarded it to the target (a 407 or 401 is not). */
+  exchanges(): { request: string; forwarded: boolean }[];
   close(): Promise<void>;
 }
 
@@ -41,7 +45,24 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function startTinyproxy(): Promise<Tinyproxy> {
+export interface TinyproxyOptions {
+  /** Basic proxy credentials tinyproxy demands (BasicAuth user password; neither may contain whitespace). */
+  basicAuth?: { user: string; password: string };
+}
+
+// The request lines of the log and whether each was forwarded. Client connections are served one after another in
+// the tests, so an "Established connection" line belongs to the request line before it.
+function exchangesIn(log: string): { request: string; forwarded: boolean }[] {
+  const exchanges: { request: string; forwarded: boolean }[] = [];
+  for (const line of log.split('\n')) {
+    const request = /: Request \(file descriptor \d+\): (.*)$/.exec(line);
+    if (request !== null) exchanges.push({ request: request[1], forwarded: false });
+    else if (/: Established connection to host /.test(line) && exchanges.length > 0) exchanges[exchanges.length - 1].forwarded = true;
+  }
+  return exchanges;
+}
+
+export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Tinyproxy> {
   if (!existsSync(`Z:${UNIX_BINARY.replace(/\//g, '\\')}`)) {
     throw new Error(`${UNIX_BINARY} is missing: run scripts/setup-linux.sh (Debian package tinyproxy)`);
   }
@@ -60,6 +81,7 @@ export async function startTinyproxy(): Promise<Tinyproxy> {
     'MaxClients 100',
     'Allow 127.0.0.1',
     'DisableViaHeader Yes',
+    ...(options.basicAuth === undefined ? [] : [`BasicAuth ${options.basicAuth.user} ${options.basicAuth.password}`]),
     '',
   ].join('\n'));
   await runUnix([UNIX_BINARY, '-d', '-c', `${unixDir}/tinyproxy.conf`]);
@@ -72,7 +94,8 @@ export async function startTinyproxy(): Promise<Tinyproxy> {
   return {
     port,
     address: `127.0.0.1:${port}`,
-    requests: () => [...readFileSync(logFile, 'utf8').matchAll(/: Request \(file descriptor \d+\): (.*)$/gm)].map((m) => m[1]),
+    requests: () => exchangesIn(readFileSync(logFile, 'utf8')).map((exchange) => exchange.request),
+    exchanges: () => exchangesIn(readFileSync(logFile, 'utf8')),
     close: async () => {
       await runUnix(['/bin/kill', readFileSync(pidFile, 'utf8').trim()]);
       for (let waited = 0; await accepts(port) && waited < 5_000; waited += 50) {

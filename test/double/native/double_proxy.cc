@@ -5,8 +5,10 @@
 //   calls made on the thread that scripted the double, the JS thread, which the addon must never block).
 // - WinHttpCreateProxyResolver (the session needs its status callback first; ERROR_WINHTTP_AUTO_PROXY_SERVICE_ERROR
 //   when the script says the service is missing), WinHttpGetProxyForUrlEx (always ERROR_IO_PENDING, then one
-//   GETPROXYFORURL_COMPLETE or REQUEST_ERROR {API_GET_PROXY_FOR_URL, error} on a pool thread with pContext as the
-//   context; closing the resolver meanwhile gives 12017), WinHttpGetProxyResult (only after GETPROXYFORURL_COMPLETE,
+//   GETPROXYFORURL_COMPLETE or REQUEST_ERROR {API_GET_PROXY_FOR_URL, error} with pContext as the context: on a pool
+//   thread, or (scripted `sync`) on the calling thread before the call returns; closing the resolver meanwhile gives
+//   12017, unless the script says the completion `outrunsClose` (it was already on its way: it still comes); then
+//   HANDLE_CLOSING, last, with the same context), WinHttpGetProxyResult (only after GETPROXYFORURL_COMPLETE,
 //   else ERROR_WINHTTP_INCORRECT_HANDLE_STATE), WinHttpFreeProxyResult. GetProcAddress finds these four only while
 //   the script has exApi (older Windows lacks them).
 // - WINHTTP_OPTION_PROXY on a session or request handle (a request's before WinHttpSendRequest): NO_PROXY, or
@@ -37,6 +39,8 @@ struct PacScript {
   DWORD error = 0;
   int delayMs = 0;
   bool stall = false;  // WinHttpGetProxyForUrlEx never completes (until its resolver is closed)
+  bool sync = false;   // completes on the calling thread, inside WinHttpGetProxyForUrlEx
+  bool outrunsClose = false;  // a close while pending does not cancel: the completion comes, then HANDLE_CLOSING
 };
 
 struct ProxyScript {
@@ -63,6 +67,8 @@ enum class LookupState { kIdle, kPending, kCompleted, kFailed };
 struct Resolver {
   LookupState state = LookupState::kIdle;
   Executor::TaskId timer = 0;
+  bool outrunsClose = false;
+  bool closing = false;  // closed while a completion that outruns the close is on its way
   std::vector<std::pair<std::wstring, INTERNET_PORT>> proxies;  // the result; empty: DIRECT
   bool direct = false;                                          // DIRECT after the proxies
 };
@@ -99,6 +105,8 @@ struct Evaluation {
   bool direct = false;
   int delayMs = 0;
   bool stall = false;
+  bool sync = false;
+  bool outrunsClose = false;
 };
 
 // Checks WINHTTP_AUTOPROXY_OPTIONS as the reference requires; returns the error for a bad one (0 if good).
@@ -160,6 +168,8 @@ Evaluation Evaluate(const std::wstring& url, const WINHTTP_AUTOPROXY_OPTIONS& op
   const PacScript& pac = found->second;
   out.delayMs = pac.delayMs;
   out.stall = pac.stall;
+  out.sync = pac.sync;
+  out.outrunsClose = pac.outrunsClose;
   if (pac.error != 0) {
     out.error = pac.error;
     return out;
@@ -175,8 +185,22 @@ Evaluation Evaluate(const std::wstring& url, const WINHTTP_AUTOPROXY_OPTIONS& op
   return out;
 }
 
-// Ends the pending lookup of `handle` (a pool thread), unless a close ended it first.
+// The resolver handle's last notification (with the context of its last WinHttpGetProxyForUrlEx), then the double
+// forgets it.
+void ResolverClosed(const std::shared_ptr<Handle>& handle) {
+  DWORD_PTR context;
+  {
+    std::lock_guard<std::mutex> lock(handle->mutex);
+    context = handle->context;
+  }
+  if (context != 0) Notify(*handle, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, StatusInfo::OfHandle());
+  std::lock_guard<std::mutex> lock(Proxy().mutex);
+  Proxy().resolvers.erase(handle->id);
+}
+
+// Ends the pending lookup of `handle` (a pool thread, or the caller's for `sync`), unless a close ended it first.
 void CompleteLookup(const std::shared_ptr<Handle>& handle, const Evaluation& evaluation) {
+  bool closing;
   {
     std::lock_guard<std::mutex> lock(Proxy().mutex);
     auto found = Proxy().resolvers.find(handle->id);
@@ -185,9 +209,11 @@ void CompleteLookup(const std::shared_ptr<Handle>& handle, const Evaluation& eva
     resolver.state = evaluation.error == 0 ? LookupState::kCompleted : LookupState::kFailed;
     resolver.proxies = evaluation.proxies;
     resolver.direct = evaluation.direct;
+    closing = resolver.closing;
   }
   if (evaluation.error == 0) Notify(*handle, WINHTTP_CALLBACK_STATUS_GETPROXYFORURL_COMPLETE, StatusInfo::None());
   else Notify(*handle, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, StatusInfo::Error(API_GET_PROXY_FOR_URL, evaluation.error));
+  if (closing) ResolverClosed(handle);
 }
 
 std::wstring WideProperty(const Napi::Object& object, const char* name) {
@@ -236,14 +262,18 @@ BOOL SetProxyOption(const std::shared_ptr<Handle>& handle, LPVOID buffer, DWORD 
 }
 
 void CloseResolver(const std::shared_ptr<Handle>& handle) {
-  bool cancelled = false;
+  bool cancelled = false, outrun = false;
   {
     std::lock_guard<std::mutex> lock(Proxy().mutex);
     auto found = Proxy().resolvers.find(handle->id);
-    if (found != Proxy().resolvers.end()) {
-      if (found->second.state == LookupState::kPending) {
-        found->second.state = LookupState::kFailed;
-        if (found->second.timer != 0) Executor::Get().Cancel(found->second.timer);
+    if (found != Proxy().resolvers.end() && found->second.state == LookupState::kPending) {
+      Resolver& resolver = found->second;
+      if (resolver.outrunsClose && resolver.timer != 0) {
+        resolver.closing = true;  // CompleteLookup sends HANDLE_CLOSING after the completion
+        outrun = true;
+      } else {
+        resolver.state = LookupState::kFailed;
+        if (resolver.timer != 0) Executor::Get().Cancel(resolver.timer);
         cancelled = true;
       }
     }
@@ -252,19 +282,16 @@ void CloseResolver(const std::shared_ptr<Handle>& handle) {
     std::lock_guard<std::mutex> lock(handle->mutex);
     handle->closed = true;
   }
-  auto forget = [handle] {
-    std::lock_guard<std::mutex> lock(Proxy().mutex);
-    Proxy().resolvers.erase(handle->id);
-  };
+  if (outrun) return;
   if (!cancelled) {
-    forget();
+    ResolverClosed(handle);
     return;
   }
-  Executor::Get().After(0, [handle, forget] {
+  Executor::Get().After(0, [handle] {
     World::Get().counters.cancelled.fetch_add(1);
     Notify(*handle, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR,
            StatusInfo::Error(API_GET_PROXY_FOR_URL, ERROR_WINHTTP_OPERATION_CANCELLED));
-    forget();
+    ResolverClosed(handle);
   });
 }
 
@@ -410,20 +437,24 @@ DWORD WinHttpGetProxyForUrlEx(HINTERNET value, PCWSTR url, WINHTTP_AUTOPROXY_OPT
   // The URL and options are read now: the caller's copies need not outlive the call.
   const Evaluation evaluation = Evaluate(url, *options);
   {
-    std::lock_guard<std::mutex> lock(handle->mutex);
-    handle->context = context;  // the completion carries pContext
+    std::lock_guard<std::mutex> lock(Proxy().mutex);
+    Resolver& resolver = Proxy().resolvers[handle->id];
+    if (resolver.state == LookupState::kPending) {
+      Violation(api, "a second call while one is pending on this resolver");
+      return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
+    }
+    {
+      std::lock_guard<std::mutex> handleLock(handle->mutex);
+      handle->context = context;  // the completion and HANDLE_CLOSING carry pContext
+    }
+    ++Proxy().getProxyForUrlEx;
+    resolver.state = LookupState::kPending;
+    resolver.outrunsClose = evaluation.outrunsClose;
+    if (!evaluation.stall && !evaluation.sync) {
+      resolver.timer = Executor::Get().After(evaluation.delayMs, [handle, evaluation] { CompleteLookup(handle, evaluation); });
+    }
   }
-  std::lock_guard<std::mutex> lock(Proxy().mutex);
-  Resolver& resolver = Proxy().resolvers[handle->id];
-  if (resolver.state == LookupState::kPending) {
-    Violation(api, "a second call while one is pending on this resolver");
-    return ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
-  }
-  ++Proxy().getProxyForUrlEx;
-  resolver.state = LookupState::kPending;
-  if (!evaluation.stall) {
-    resolver.timer = Executor::Get().After(evaluation.delayMs, [handle, evaluation] { CompleteLookup(handle, evaluation); });
-  }
+  if (evaluation.sync) CompleteLookup(handle, evaluation);
   return ERROR_IO_PENDING;
 }
 
@@ -469,7 +500,8 @@ namespace contract_double {
 namespace {
 
 // contractDouble.proxy.set({ exApi, resolverService, ieConfig: { autoDetect, autoConfigUrl, proxy, bypass },
-//   winhttpProxy: { proxy, bypass }, pacs: { [url]: { rules: [[text, result]], error, delayMs, stall } },
+//   winhttpProxy: { proxy, bypass }, pacs: { [url]: { rules: [[text, result]], error, delayMs, stall, sync,
+//   outrunsClose } },
 //   wpad: { pacUrl } | { error } }): replaces the proxy script and clears the counters and records.
 Napi::Value SetProxyScript(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -508,6 +540,8 @@ Napi::Value SetProxyScript(const Napi::CallbackInfo& info) {
       if (pac.Has("error")) entry.error = pac.Get("error").As<Napi::Number>().Uint32Value();
       if (pac.Has("delayMs")) entry.delayMs = pac.Get("delayMs").As<Napi::Number>().Int32Value();
       if (pac.Has("stall")) entry.stall = pac.Get("stall").ToBoolean();
+      if (pac.Has("sync")) entry.sync = pac.Get("sync").ToBoolean();
+      if (pac.Has("outrunsClose")) entry.outrunsClose = pac.Get("outrunsClose").ToBoolean();
       script.pacs[WideFromUtf16(urls.Get(i).As<Napi::String>().Utf16Value())] = std::move(entry);
     }
   }
