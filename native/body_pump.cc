@@ -49,14 +49,16 @@ bool BodyPump::Started() {
 }
 
 bool BodyPump::OnCompletion(RequestState* state, DWORD status, DWORD value, DWORD_PTR asyncApi, DWORD error) {
-  if (status != WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE && status != WINHTTP_CALLBACK_STATUS_READ_COMPLETE &&
-      status != WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) {
+  const bool ofChain = status == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE ||
+                       status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE;
+  if (!ofChain && status != WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE &&
+      status != WINHTTP_CALLBACK_STATUS_READ_COMPLETE && status != WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) {
     return false;
   }
   const Completion done{status, value, asyncApi, error};
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!started_) return false;
+    if (ofChain ? chain_ == Chain::kNone : !started_ && chain_ == Chain::kNone) return false;
     callOut_ = false;
     if (inCall_) {
       // Inside (or racing the return of) the pump's own call: the thread that made it goes on.
@@ -82,17 +84,31 @@ void BodyPump::Drive(RequestState* state, Call next) {
       std::lock_guard<std::mutex> lock(mutex_);
       if (closing_) return;  // JavaScript closed the request and settled its pull
       inCall_ = true;
-      callOut_ = true;
+      callOut_ = next != Call::kHead;  // the head is read synchronously: no completion follows
       completedInCall_ = false;
       offset = filled_;
       size = readSize_;
     }
-    const BOOL ok = next == Call::kQuery ? WinHttpQueryDataAvailable(state->handle, nullptr)
-                                         : WinHttpReadData(state->handle, state->readBuffer.data() + offset, size, nullptr);
+    if (next == Call::kHead) {
+      next = DriveHead(state);
+      continue;
+    }
+    BOOL ok;
+    if (next == Call::kQuery) {
+      ok = WinHttpQueryDataAvailable(state->handle, nullptr);
+    } else if (next == Call::kRead) {
+      ok = WinHttpReadData(state->handle, state->readBuffer.data() + offset, size, nullptr);
+    } else {
+      ok = WinHttpReceiveResponse(state->handle, nullptr);
+    }
     const DWORD error = ok ? 0 : GetLastError();
+    const DWORD_PTR api = next == Call::kQuery ? API_QUERY_DATA_AVAILABLE
+                          : next == Call::kRead ? API_READ_DATA
+                                                : API_RECEIVE_RESPONSE;
     Completion done;
     DWORD early = 0;
     bool closeNow;
+    StatusEvent head;  // the first chunk ended here: the head and what was gathered
     {
       std::lock_guard<std::mutex> lock(mutex_);
       inCall_ = false;
@@ -102,8 +118,17 @@ void BodyPump::Drive(RequestState* state, Call next) {
       } else if (!ok) {
         callOut_ = false;  // no notification comes for a call that failed
         pulling_ = false;
+        if (chain_ == Chain::kFirstChunk) {
+          const Completion failed{WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 0, api, error};
+          head = FinishFirstChunk(filled_, &failed);
+        } else {
+          chain_ = Chain::kNone;
+        }
       } else if (completedInCall_) {
         done = inCallResult_;
+      } else if (next == Call::kQuery && chain_ == Chain::kFirstChunk) {
+        // The head waits for no body: it goes now with what was gathered; the query's result is kept for later.
+        head = FinishFirstChunk(filled_, nullptr);
       } else {
         // Not completed at once: its completion continues the chain on its own thread. A query that has to wait
         // means nothing more has arrived: hand over what was gathered (the query's result is kept for later).
@@ -118,8 +143,12 @@ void BodyPump::Drive(RequestState* state, Call next) {
       WinHttpCloseHandle(state->handle);
       return;
     }
+    if (head.status != 0) {
+      PostOrFail(state, head);
+      return;
+    }
     if (!ok) {
-      PostError(state, next == Call::kQuery ? API_QUERY_DATA_AVAILABLE : API_READ_DATA, error);
+      PostError(state, api, error);
       return;
     }
     if (done.status == 0) {
@@ -132,11 +161,23 @@ void BodyPump::Drive(RequestState* state, Call next) {
 
 BodyPump::Call BodyPump::Advance(RequestState* state, const Completion& done) {
   DWORD chunk;
+  StatusEvent head;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (done.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) {
+    if (done.status == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE) {
+      chain_ = Chain::kReceiving;
+      chainApi_ = API_RECEIVE_RESPONSE;
+      return Call::kReceive;
+    } else if (done.status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) {
+      return Call::kHead;
+    } else if (done.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) {
       pulling_ = false;
       chunk = 0;
+      if (chain_ == Chain::kFirstChunk) {
+        head = FinishFirstChunk(filled_, &done);
+      } else {
+        chain_ = Chain::kNone;  // the send or the receive failed: JavaScript may send again (12032)
+      }
     } else if (done.status == WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE && done.value > 0) {
       readSize_ = std::min(done.value, capacity_ - filled_);
       return Call::kRead;
@@ -147,9 +188,12 @@ BodyPump::Call BodyPump::Advance(RequestState* state, const Completion& done) {
       if (done.value > 0 && filled_ < capacity_) return Call::kQuery;
       pulling_ = false;
       chunk = filled_;
+      if (chain_ == Chain::kFirstChunk) head = FinishFirstChunk(filled_, nullptr);
     }
   }
-  if (done.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) {
+  if (head.status != 0) {
+    PostOrFail(state, head);
+  } else if (done.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) {
     PostError(state, done.asyncApi, done.error);
   } else {
     PostChunk(state, chunk);
@@ -157,18 +201,14 @@ BodyPump::Call BodyPump::Advance(RequestState* state, const Completion& done) {
   return Call::kNone;
 }
 
-namespace {
-
 // Queues `event` for JavaScript; if even that fails for want of memory, the request's failure item carries it.
-void PostOrFail(RequestState* state, const StatusEvent& event) noexcept {
+void BodyPump::PostOrFail(RequestState* state, const StatusEvent& event) noexcept {
   try {
     state->sink()->Post(state, event);
   } catch (...) {
     state->sink()->PostFailure(state, event.status);
   }
 }
-
-}  // namespace
 
 void BodyPump::PostChunk(RequestState* state, DWORD bytes) noexcept {
   StatusEvent event;
@@ -182,5 +222,7 @@ void BodyPump::PostError(RequestState* state, DWORD_PTR asyncApi, DWORD error) n
   event.status = WINHTTP_CALLBACK_STATUS_REQUEST_ERROR;
   event.asyncApi = asyncApi;
   event.error = error;
+  // A chained send's or receive's TLS failure: the flags of the SECURE_FAILURE before it (status_callback.cc).
+  event.secureFailure = state->secureFailure.exchange(0);
   PostOrFail(state, event);
 }

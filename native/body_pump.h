@@ -13,9 +13,17 @@
 // thread, which loops (a trampoline): the chain never recurses, however many calls complete synchronously.
 // Closing: no pump call may reach a closed handle. Close (JS thread) closes at once unless a thread is inside a pump
 // call; then that thread closes the handle as soon as its call returns, and issues nothing more.
+// The response chain (ChainResponse, body_pump_chain.cc) runs the exchange's later steps through the same calls and
+// the same rules: from SENDREQUEST_COMPLETE the pump calls WinHttpReceiveResponse, at HEADERS_AVAILABLE it reads the
+// head (WinHttpQueryHeaders) and gathers the body's first chunk, and posts all of it as one HEADERS_AVAILABLE: one
+// crossing instead of a completion and a call per step, and none of those calls runs on the JS thread unless WinHTTP
+// completes there.
 #pragma once
+#include <atomic>
 #include <mutex>
+#include <string>
 #include "platform/winhttp_api.h"
+#include "status_event.h"
 
 class RequestState;
 
@@ -32,9 +40,22 @@ class BodyPump {
   // JS thread, instead of WinHttpCloseHandle: closes the handle now, or has the thread inside a pump call close it
   // when that call returns. No pump call is issued after this.
   void Close(RequestState* state);
+  // JS thread, before WinHttpSendRequest (no call pending): chain the response to the send (see above), gathering
+  // up to `firstBytes` of the body (0: none) into state->readBuffer, which must hold that many.
+  void ChainResponse(DWORD firstBytes);
+  // JS thread: WinHttpSendRequest failed at once, so no SENDREQUEST_COMPLETE will start the chain.
+  void Unchain();
+  // JS thread: the API_* of the chain's step under way (the send, the receive, a first-chunk read; the receive once
+  // the head is posted), 0 without a chain: what a lost notification fails (RequestWrap::OnFailure).
+  DWORD_PTR ChainApi();
+  // The status callback's thread, when it loses a notification: the step it belonged to is the chain's step now.
+  void NoteLoss() noexcept;
 
  private:
-  enum class Call { kNone, kQuery, kRead };
+  enum class Call { kNone, kQuery, kRead, kReceive, kHead };
+  // Where the response chain is: armed until SENDREQUEST_COMPLETE, then waiting for the head, then gathering the
+  // body's first chunk (posted with the head).
+  enum class Chain { kNone, kArmed, kReceiving, kFirstChunk };
   struct Completion {
     DWORD status = 0;
     DWORD value = 0;
@@ -47,6 +68,12 @@ class BodyPump {
   void Drive(RequestState* state, Call next);
   // What follows `done`: the next call, or kNone after posting the chunk or the error to JavaScript.
   Call Advance(RequestState* state, const Completion& done);
+  // The first chunk is complete (`bytes` gathered): posts HEADERS_AVAILABLE with the head; `failed` is kept for the
+  // next pull. Called with the mutex held; returns the event to post after unlocking.
+  StatusEvent FinishFirstChunk(DWORD bytes, const Completion* failed);
+  // Drive's kHead step, inside the pump call: reads the head, then the call that follows (kNone once posted).
+  Call DriveHead(RequestState* state);
+  static void PostOrFail(RequestState* state, const StatusEvent& event) noexcept;
   static void PostChunk(RequestState* state, DWORD bytes) noexcept;
   static void PostError(RequestState* state, DWORD_PTR asyncApi, DWORD error) noexcept;
 
@@ -65,4 +92,10 @@ class BodyPump {
   DWORD capacity_ = 0;
   DWORD filled_ = 0;
   DWORD readSize_ = 0;            // the size of the next WinHttpReadData
+  Chain chain_ = Chain::kNone;
+  DWORD firstBytes_ = 0;          // the first chunk's capacity
+  bool headRead_ = false;         // headText_ holds the head
+  std::atomic<DWORD_PTR> chainApi_{0};
+  std::atomic<DWORD_PTR> lostApi_{0};  // chainApi_ when the first notification was lost (NoteLoss)
+  std::u16string headText_;       // the status code, '\n', the raw CRLF head (WINHTTP_QUERY_RAW_HEADERS_CRLF)
 };

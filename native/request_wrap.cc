@@ -23,6 +23,7 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("queryDataAvailable", &RequestWrap::QueryDataAvailable),
                          InstanceMethod("read", &RequestWrap::Read),
                          InstanceMethod("pump", &RequestWrap::Pump),
+                         InstanceMethod("exchange", &RequestWrap::Exchange),
                      });
 }
 
@@ -129,21 +130,30 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
   if (onStatus.IsEmpty() || !onStatus.IsFunction()) return;
 
   Napi::Value value;
-  if (event.status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE) {
-    value = Napi::Buffer<uint8_t>::Copy(env, state_->readBuffer.data(), event.value);
+  if (event.status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE || event.headRead) {
+    value = event.value == 0 ? Napi::Buffer<uint8_t>::New(env, 0)
+                             : Napi::Buffer<uint8_t>::Copy(env, state_->readBuffer.data(), event.value);
   } else if (event.status == WINHTTP_CALLBACK_STATUS_NAME_RESOLVED ||
              event.status == WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER) {
     value = Napi::String::New(env, event.text);
   } else {
     value = Napi::Number::New(env, event.value);
   }
-  onStatus.As<Napi::Function>().Call(Value(), {
-                                                  Napi::Number::New(env, event.status),
-                                                  value,
-                                                  Napi::Number::New(env, static_cast<double>(event.asyncApi)),
-                                                  Napi::Number::New(env, event.error),
-                                                  Napi::Number::New(env, event.secureFailure),
-                                              });
+  std::vector<napi_value> args = {
+      Napi::Number::New(env, event.status),
+      value,
+      Napi::Number::New(env, static_cast<double>(event.asyncApi)),
+      Napi::Number::New(env, event.error),
+      Napi::Number::New(env, event.secureFailure),
+  };
+  // A chained HEADERS_AVAILABLE (body_pump.h): value is the body's first bytes; then [head, bodyEnded].
+  if (event.headRead) {
+    Napi::Array head = Napi::Array::New(env, 2);
+    head.Set(0u, Napi::String::New(env, event.text));
+    head.Set(1u, Napi::Boolean::New(env, event.bodyEnded));
+    args.push_back(head);
+  }
+  onStatus.As<Napi::Function>().Call(Value(), args);
 }
 
 // A notification was lost (the status callback or CallJs ran out of memory): the pending call ends as if WinHTTP had
@@ -153,7 +163,9 @@ void RequestWrap::OnFailure(DWORD error, bool handleClosed) {
     if (pending_) {
       StatusEvent failed;
       failed.status = WINHTTP_CALLBACK_STATUS_REQUEST_ERROR;
-      failed.asyncApi = pendingApi_;
+      // A chained exchange (request_exchange.cc) fails at the step it had reached.
+      const DWORD_PTR chained = pendingApi_ == API_SEND_REQUEST ? state_->pump.ChainApi() : 0;
+      failed.asyncApi = chained != 0 ? chained : pendingApi_;
       failed.error = error;
       OnStatus(failed);
     }

@@ -26,7 +26,7 @@ import {
 } from './behaviour';
 import { callSite, withCallerStack } from './call-site';
 import { formatHeaderLines, normalizeHeaders, requestHeadersFor, type HeadersInput } from './headers';
-import { readResponseHead, type ResponseHead } from './response-head';
+import { readResponseHead, responseHeadFrom, type ResponseHead } from './response-head';
 import { callNative, toPublicError } from './native-call';
 import { isProgressStatus, notificationMask, progressEvent, type ProgressEvent, type ProgressEventName } from './notifications';
 import { resolveTimeouts, type Timeouts } from './timeouts';
@@ -53,12 +53,12 @@ export interface SendOptions {
 const OPEN_KEYS = ['timeouts', 'signal', ...BEHAVIOUR_KEYS];
 const SEND_KEYS = ['headers', 'contentLength', 'body'];
 
-type Step = 'send' | 'write' | 'receive' | 'query' | 'read' | 'pump';
+type Step = 'send' | 'write' | 'receive' | 'query' | 'read' | 'pump' | 'exchange';
 type Phase = 'opened' | 'sending' | 'sent' | 'response' | 'ended';
 
 interface Pending {
   step: Step;
-  resolve: (value: number | Buffer | string) => void;
+  resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   /**
    * Where the step was started; its frames replace the callback's in an asynchronous error's stack. Body reads do
@@ -74,10 +74,13 @@ const STEP_API: Record<Step, string> = {
   query: 'WinHttpQueryDataAvailable',
   read: 'WinHttpReadData',
   pump: 'WinHttpReadData',
+  exchange: 'WinHttpSendRequest',
 };
 
 const DEFAULT_READ_SIZE = 64 * 1024;
 const MAX_READ_SIZE = 16 * 1024 * 1024;
+// What sendAndReceive() lets the addon read of the body with the head: a small response's whole body.
+const FIRST_CHUNK_SIZE = 64 * 1024;
 
 function asBytes(chunk: unknown, name: string): Uint8Array {
   const bytes = toBytes(chunk);
@@ -116,6 +119,8 @@ export class Request extends EventEmitter {
   #bodyRemaining = 0;
   #head: ResponseHead | undefined;
   #received = 0;
+  // Body bytes the addon read with the head (sendAndReceive), readAvailable()'s first answers; empty: the end.
+  #prefetched: Buffer[] = [];
 
   /** @internal Use Connection.openRequest(). */
   constructor(connection: NativeConnection, method: string, path: string, secure: boolean,
@@ -136,7 +141,8 @@ export class Request extends EventEmitter {
     // The path is validated (no unescaped characters), so WinHTTP must not escape it again (WINHTTP_FLAG_ESCAPE_DISABLE, WinHttpOpenRequest reference).
     const flags = (secure ? WINHTTP_FLAG_SECURE : 0) | WINHTTP_FLAG_ESCAPE_DISABLE | WINHTTP_FLAG_ESCAPE_DISABLE_QUERY;
     this.#native = callNative(() => new binding.Request(connection, method, path, flags,
-      (status, value, asyncApi, error, secureFailure) => this.#onStatus(status, value, asyncApi, error, secureFailure)));
+      (status, value, asyncApi, error, secureFailure, head) =>
+        this.#onStatus(status, value, asyncApi, error, secureFailure, head)));
     try {
       this.#configure(timeouts, behaviour);
     } catch (error) {
@@ -198,9 +204,18 @@ export class Request extends EventEmitter {
 
   /** WinHttpAddRequestHeaders + WinHttpSendRequest. Resolves when WinHTTP reports SENDREQUEST_COMPLETE. */
   async send(options: SendOptions = {}): Promise<void> {
+    const { first, total, lines } = this.#checkSend(options, 'send()');
+    if (lines.length > 0) callNative(() => this.#native.addHeaders(formatHeaderLines(lines)));
+    this.#phase = 'sending';
+    this.#bodyRemaining = total - (first?.byteLength ?? 0);
+    await this.#step('send', () => this.#native.send(total, first));
+    this.#phase = 'sent';
+  }
+
+  #checkSend(options: SendOptions, what: string) {
     if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
     refuseUnknownOptions(options, SEND_KEYS, 'options', true);
-    this.#expectPhase('opened', 'send()');
+    this.#expectPhase('opened', what);
     const pairs = normalizeHeaders(options.headers);
     const first = options.body === undefined ? undefined : asBytes(options.body, 'body');
     const total = options.contentLength === undefined ? (first?.byteLength ?? 0)
@@ -208,12 +223,44 @@ export class Request extends EventEmitter {
     if (first !== undefined && first.byteLength > total) {
       throw outOfRange('body.byteLength', `<= contentLength (${total})`, first.byteLength);
     }
-    const lines = requestHeadersFor(pairs, this.method, total);
-    if (lines.length > 0) callNative(() => this.#native.addHeaders(formatHeaderLines(lines)));
+    return { first, total, lines: requestHeadersFor(pairs, this.method, total) };
+  }
+
+  /**
+   * @internal send() and receiveResponse() for a request whose whole body (if any) goes with the send, chained in
+   * the addon (native/body_pump.h): it receives the response, reads the head and up to 64 KiB of the body itself,
+   * off the JS thread where WinHTTP completes elsewhere, and one notification brings them. The bytes are
+   * readAvailable()'s first answer; read() and queryDataAvailable() are refused on such a request.
+   */
+  async sendAndReceive(options: SendOptions = {}): Promise<ResponseHead> {
+    const { first, total, lines } = this.#checkSend(options, 'sendAndReceive()');
+    if (total !== (first?.byteLength ?? 0)) {
+      throw outOfRange('contentLength', `=== body.byteLength (${first?.byteLength ?? 0})`, total);
+    }
+    const headerLines = lines.length > 0 ? formatHeaderLines(lines) : '';
     this.#phase = 'sending';
-    this.#bodyRemaining = total - (first?.byteLength ?? 0);
-    await this.#step('send', () => this.#native.send(total, first));
+    this.#bodyRemaining = 0;
+    let result: { value: number | Buffer; head?: [string, boolean] };
+    try {
+      result = await this.#step('exchange', () => this.#native.exchange(total, first, headerLines, FIRST_CHUNK_SIZE)) as typeof result;
+    } catch (error) {
+      // As receiveResponse(): 12032 asks for the request again on the same handle.
+      if (error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) this.#phase = 'opened';
+      throw error;
+    }
     this.#phase = 'sent';
+    if (result.head === undefined) return this.#takeHead(readResponseHead(this.#native));
+    const head = this.#takeHead(responseHeadFrom(result.head[0]));
+    const chunk = result.value as Buffer;
+    if (chunk.byteLength > 0) this.#prefetched.push(chunk);
+    if (result.head[1]) this.#prefetched.push(Buffer.alloc(0));
+    return head;
+  }
+
+  #takeHead(head: ResponseHead): ResponseHead {
+    this.#head = head;
+    this.#phase = 'response';
+    return head;
   }
 
   /** WinHttpWriteData: the next body bytes; resolves with the count WinHTTP wrote. */
@@ -241,10 +288,7 @@ export class Request extends EventEmitter {
       if (error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) this.#phase = 'opened';
       throw error;
     }
-    const head = readResponseHead(this.#native);
-    this.#head = head;
-    this.#phase = 'response';
-    return head;
+    return this.#takeHead(readResponseHead(this.#native));
   }
 
   /** All values of a response header, by name (WinHttpQueryHeaders with WINHTTP_QUERY_CUSTOM). */
@@ -292,13 +336,21 @@ export class Request extends EventEmitter {
     if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_READ_SIZE) {
       throw outOfRange('maxBytes', `>= 1 && <= ${MAX_READ_SIZE}`, maxBytes);
     }
-    const chunk = (await this.#step(step, start)) as Buffer;
+    const chunk = step === 'pump' && this.#prefetched.length > 0 ? this.#takePrefetched(maxBytes)
+      : (await this.#step(step, start)) as Buffer;
     if (chunk.byteLength === 0) {
       this.#endOfBody();
       return null;
     }
     this.#received += chunk.byteLength;
     return chunk;
+  }
+
+  #takePrefetched(maxBytes: number): Buffer {
+    const chunk = this.#prefetched[0];
+    if (chunk.byteLength <= maxBytes) return this.#prefetched.shift()!;
+    this.#prefetched[0] = chunk.subarray(maxBytes);
+    return chunk.subarray(0, maxBytes);
   }
 
   /** Bytes of body read so far. */
@@ -346,7 +398,7 @@ export class Request extends EventEmitter {
     if (this.#phase !== phase) throw formatted(new InvalidStateError(`${what} is not allowed now (request is ${this.#phase})`));
   }
 
-  #step(step: Step, start: () => void): Promise<number | Buffer | string> {
+  #step(step: Step, start: () => void): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const site = step === 'read' || step === 'query' || step === 'pump' ? undefined : callSite();
       this.#pending = { step, resolve, reject, site };
@@ -375,7 +427,8 @@ export class Request extends EventEmitter {
   }
 
   // JS thread; called by the addon for each notification (native/request_wrap.cc).
-  #onStatus(status: number, value: number | Buffer | string, asyncApi: number, error: number, secureFailure: number): void {
+  #onStatus(status: number, value: number | Buffer | string, asyncApi: number, error: number, secureFailure: number,
+    head?: [string, boolean]): void {
     if (status === STATUS.HANDLE_CLOSING) {
       this.#markHandleClosed();
       return;
@@ -394,7 +447,7 @@ export class Request extends EventEmitter {
         secureFailureFlags: secureFailure !== 0 ? secureFailure : undefined,
       }), pending.site));
     } else {
-      pending.resolve(value);
+      pending.resolve(pending.step === 'exchange' ? { value, head } : value);
     }
   }
 }

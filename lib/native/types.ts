@@ -8,6 +8,8 @@ export type StatusHandler = (
   asyncApi: number,
   error: number,
   secureFailure: number,
+  /** A chained HEADERS_AVAILABLE (NativeRequest.exchange): [status code + '\n' + raw CRLF head, body ended]. */
+  head?: [string, boolean],
 ) => void;
 
 export interface NativeSession {
@@ -42,6 +44,11 @@ export interface NativeRequest {
   read(maxBytes: number): void;
   /** The body pump (native/body_pump.h): one READ_COMPLETE with up to maxBytes gathered from several reads. */
   pump(maxBytes: number): void;
+  /**
+   * addHeaders + send, then the addon receives the response, reads its head and up to firstChunkBytes of the body
+   * itself (native/request_exchange.cc): one HEADERS_AVAILABLE brings them, or REQUEST_ERROR the failure.
+   */
+  exchange(totalLength: number, firstBytes: Uint8Array | undefined, headerLines: string, firstChunkBytes: number): void;
 }
 
 export interface CrackedUrl {

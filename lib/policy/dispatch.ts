@@ -116,9 +116,13 @@ async function drainAndClose(req: Request, method: string, head: ResponseHead): 
 // body can be sent again.
 async function exchange(req: Request, headers: HeaderPairs, body: PreparedBody | undefined,
   contentLength: number | undefined): Promise<ResponseHead> {
+  // A body that goes whole with the send (or none): the addon chains the receive and the first read itself.
+  const whole = body === undefined ? contentLength === undefined || contentLength === 0
+    : body.kind === 'bytes' && body.bytes.byteLength <= FIRST_WRITE;
   for (let resends = 0; ; resends++) {
-    await sendBody(req, headers, body, contentLength);
     try {
+      if (whole) return await req.sendAndReceive({ headers, body: body?.kind === 'bytes' ? body.bytes : undefined });
+      await sendBody(req, headers, body, contentLength);
       return await req.receiveResponse();
     } catch (error) {
       const replayable = body === undefined || body.kind === 'bytes';
