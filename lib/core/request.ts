@@ -360,7 +360,10 @@ export class Request extends EventEmitter {
 
   /** WinHttpCloseHandle. A pending step rejects with AbortError at once. Safe to call more than once. */
   close(): void {
-    this.#closeWith(abortErrorFor(undefined, this.#pendingApi(), 'The request was closed'));
+    // The AbortError (two errors with formatted stacks: a fifth of a small request's JavaScript time under Wine) is
+    // built only for a step that is pending.
+    if (this.#closed) return;
+    this.#closeWith(this.#pending === null ? undefined : abortErrorFor(undefined, this.#pendingApi(), 'The request was closed'));
   }
 
   #abort(reason: unknown): void {
@@ -380,7 +383,8 @@ export class Request extends EventEmitter {
     return this.#pending === null ? 'WinHttpCloseHandle' : STEP_API[this.#pending.step];
   }
 
-  #closeWith(error: Error): void {
+  // `error`: what the pending step rejects with (undefined when none is pending).
+  #closeWith(error: Error | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#signal?.removeEventListener('abort', this.#onAbort);
