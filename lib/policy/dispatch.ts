@@ -4,7 +4,6 @@
 // body's bytes and decoding.ts decodes them.
 import type { Readable } from 'node:stream';
 import { invalidArg, WinHttpError } from '../errors';
-import { toBytes } from '../core/bytes';
 import { findHeader, withHeader, type HeaderPairs } from '../core/headers';
 import { callNative } from '../core/native-call';
 import type { OpenRequestOptions, Request, ResponseHead } from '../core/request';
@@ -15,6 +14,7 @@ import { ERROR_WINHTTP_RESEND_REQUEST } from '../native/constants';
 import type { PreparedBody } from '../body';
 import { ResponseBody } from '../response';
 import { announcedLength, CheckedBody } from './body-length';
+import { writeCoalesced } from './coalesced-writes';
 import { connectionFor } from './connections';
 import { ACCEPT_ENCODING, codingsToUndo, decodedBody } from './decoding';
 import type { RequestPolicy } from './options';
@@ -149,13 +149,7 @@ async function sendBody(req: Request, headers: HeaderPairs, body: PreparedBody |
     return;
   }
   await req.send({ headers, contentLength: body.length });
-  let written = 0;
-  for await (const chunk of body.chunks) {
-    const bytes = toBytes(chunk);
-    if (bytes === undefined) throw invalidArg('body chunk', 'must be a string, Buffer or TypedArray');
-    written += bytes.byteLength;
-    await req.write(bytes);
-  }
+  const written = await writeCoalesced(req, body.chunks);
   if (written !== body.length) {
     throw invalidArg('body', `ended after ${written} of the ${body.length} bytes its length announced`, 'ERR_INVALID_ARG_VALUE');
   }
