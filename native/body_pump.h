@@ -30,8 +30,13 @@ class RequestState;
 class BodyPump {
  public:
   // JS thread, when JavaScript pulls (no pull under way): gather up to `capacity` bytes into state->readBuffer,
-  // which must hold that many.
-  void Start(RequestState* state, DWORD capacity);
+  // which must hold that many. With `readAhead` (from the first such pull on; state->spareBuffer must hold
+  // `capacity` too, which stays the capacity from then on) the pump goes on between pulls: while JavaScript handles
+  // a chunk it fills the other buffer, up to `capacity`, and stops there until the next pull (backpressure); a
+  // completion between pulls then continues the chain instead of being kept.
+  void Start(RequestState* state, DWORD capacity, bool readAhead = false);
+  // JS thread: true once a pull asked for read-ahead (the buffers' sizes are the pump's from then on).
+  bool ReadsAhead();
   // The status callback's thread: takes DATA_AVAILABLE, READ_COMPLETE and REQUEST_ERROR once the pump was started
   // on the request (then true: the notification is the pump's and consumed here), else false.
   bool OnCompletion(RequestState* state, DWORD status, DWORD value, DWORD_PTR asyncApi, DWORD error);
@@ -74,7 +79,13 @@ class BodyPump {
   // Drive's kHead step, inside the pump call: reads the head, then the call that follows (kNone once posted).
   Call DriveHead(RequestState* state);
   static void PostOrFail(RequestState* state, const StatusEvent& event) noexcept;
-  static void PostChunk(RequestState* state, DWORD bytes) noexcept;
+  // `data`: where the bytes are (state->readBuffer when null).
+  static void PostChunk(RequestState* state, DWORD bytes, const uint8_t* data = nullptr) noexcept;
+  // The buffer being filled (mutex held).
+  uint8_t* FillBuffer(RequestState* state) const;
+  // A chunk of the fill buffer goes to JavaScript (mutex held): with read-ahead the other buffer is filled next.
+  // Returns where its bytes are.
+  const uint8_t* HandOver(RequestState* state);
   static void PostError(RequestState* state, DWORD_PTR asyncApi, DWORD error) noexcept;
 
   std::mutex mutex_;
@@ -92,6 +103,13 @@ class BodyPump {
   DWORD capacity_ = 0;
   DWORD filled_ = 0;
   DWORD readSize_ = 0;            // the size of the next WinHttpReadData
+  Call callKind_ = Call::kNone;   // the call out (callOut_)
+  bool ahead_ = false;            // read-ahead (Start's readAhead)
+  int fill_ = 0;                  // the buffer being filled: 0 state->readBuffer, 1 state->spareBuffer
+  bool held_ = false;             // read-ahead stopped with a complete chunk (full, the end or a kept error)
+  // A thread is driving the chain (handling a completion or issuing the next call): a pull meanwhile only sets
+  // pulling_, which that thread reads before it stops. With read-ahead a completion and a pull can meet.
+  bool busy_ = false;
   Chain chain_ = Chain::kNone;
   DWORD firstBytes_ = 0;          // the first chunk's capacity
   bool headRead_ = false;         // headText_ holds the head

@@ -81,6 +81,7 @@ BodyPump::Call BodyPump::DriveHead(RequestState* state) {
     std::lock_guard<std::mutex> lock(mutex_);
     inCall_ = false;
     closeNow = closeAfterCall_;
+    busy_ = !closeNow && read && firstBytes_ > 0;  // goes on to the first chunk
     if (!closeNow) {
       headRead_ = read;
       headText_ = std::move(text);

@@ -109,6 +109,7 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
   if (event.status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) {
     // WinHTTP is done with the handle: its buffers are no longer needed, even while JavaScript holds the wrapper.
     state_->readBuffer.Free();
+    state_->spareBuffer.Free();
     state_->writeBuffer.Free();
     state_->sendBuffer.Free();
     if (awaitingClose_) {
@@ -131,8 +132,8 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
 
   Napi::Value value;
   if (event.status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE || event.headRead) {
-    value = event.value == 0 ? Napi::Buffer<uint8_t>::New(env, 0)
-                             : Napi::Buffer<uint8_t>::Copy(env, state_->readBuffer.data(), event.value);
+    const uint8_t* bytes = event.data != nullptr ? event.data : state_->readBuffer.data();
+    value = event.value == 0 ? Napi::Buffer<uint8_t>::New(env, 0) : Napi::Buffer<uint8_t>::Copy(env, bytes, event.value);
   } else if (event.status == WINHTTP_CALLBACK_STATUS_NAME_RESOLVED ||
              event.status == WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER) {
     value = Napi::String::New(env, event.text);
@@ -346,16 +347,22 @@ Napi::Value RequestWrap::Read(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// pump(maxBytes): the body pump (body_pump.h) gathers up to maxBytes into the state's read buffer, chaining
-// WinHttpQueryDataAvailable and WinHttpReadData itself; one READ_COMPLETE hands JavaScript a copy (0 bytes: the end),
-// or one REQUEST_ERROR the failure. Errors of those calls arrive as REQUEST_ERROR, never thrown here.
+// pump(maxBytes, readAhead?): the body pump (body_pump.h) gathers up to maxBytes into the state's read buffer,
+// chaining WinHttpQueryDataAvailable and WinHttpReadData itself; one READ_COMPLETE hands JavaScript a copy (0 bytes:
+// the end), or one REQUEST_ERROR the failure. Errors of those calls arrive as REQUEST_ERROR, never thrown here.
+// readAhead: the pump fills a second buffer while JavaScript handles the chunk (maxBytes is then fixed).
 Napi::Value RequestWrap::Pump(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DWORD size = DwordArg(info[0]);
   if (size == 0) ThrowUsage(env, "pump(maxBytes): maxBytes must be at least 1");
+  const bool readAhead = info.Length() > 1 && info[1].ToBoolean().Value();
   CheckCallAllowed(env, "WinHttpReadData");
-  state_->readBuffer.Reserve(size);
+  // Once the pump reads ahead, a read may be under way into either buffer: their sizes are fixed.
+  if (!state_->pump.ReadsAhead()) {
+    state_->readBuffer.Reserve(size);
+    if (readAhead) state_->spareBuffer.Reserve(size);
+  }
   StartCall(env, API_READ_DATA, "WinHttpReadData");
-  state_->pump.Start(state_, size);
+  state_->pump.Start(state_, size, readAhead);
   return env.Undefined();
 }

@@ -1,6 +1,7 @@
 // What the status callback copies out of one WinHTTP notification (its lpvStatusInformation is valid only during
 // the callback: WINHTTP_STATUS_CALLBACK reference). Plain data, no Node-API.
 #pragma once
+#include <cstdint>
 #include <string>
 #include "platform/winhttp_api.h"
 
@@ -15,6 +16,8 @@ struct StatusEvent {
   // the read buffer, and `bodyEnded` says they are all of it.
   bool headRead = false;
   bool bodyEnded = false;
+  // A READ_COMPLETE of the body pump: where its bytes are, when not at the start of the read buffer.
+  const uint8_t* data = nullptr;
 };
 
 // Progress notifications: recorded in the request's timeline, and passed to JavaScript only when it listens.

@@ -329,6 +329,14 @@ export class Request extends EventEmitter {
     return this.#readBody('pump', 'readAvailable()', maxBytes, () => this.#native.pump(maxBytes));
   }
 
+  /**
+   * @internal readAvailable() with the addon reading ahead: while the caller handles a chunk, a second buffer of
+   * `maxBytes` fills (and stops when full until the next call). `maxBytes` must be the same on every call.
+   */
+  async readAhead(maxBytes: number): Promise<Buffer | null> {
+    return this.#readBody('pump', 'readAvailable()', maxBytes, () => this.#native.pump(maxBytes, true));
+  }
+
   // One body chunk from `start` (a read or a pump pull): null at the end of the body.
   async #readBody(step: 'read' | 'pump', what: string, maxBytes: number, start: () => void): Promise<Buffer | null> {
     if (this.#bodyDone()) return null;

@@ -43,7 +43,7 @@ export interface NativeRequest {
   queryDataAvailable(): void;
   read(maxBytes: number): void;
   /** The body pump (native/body_pump.h): one READ_COMPLETE with up to maxBytes gathered from several reads. */
-  pump(maxBytes: number): void;
+  pump(maxBytes: number, readAhead?: boolean): void;
   /**
    * addHeaders + send, then the addon receives the response, reads its head and up to firstChunkBytes of the body
    * itself (native/request_exchange.cc): one HEADERS_AVAILABLE brings them, or REQUEST_ERROR the failure.

@@ -90,7 +90,7 @@ function responseBody(req: Request, method: string, head: ResponseHead, decode: 
     onBodyDone();
     req.close();
   };
-  const raw = new ResponseBody(new CheckedBody(req, method, head), req, release, signal);
+  const raw = new ResponseBody(new CheckedBody(req, method, head, true), req, release, signal);
   if (codings.length === 0) return raw;
   const encoding = head.headers['content-encoding'];
   return decodedBody(raw, codings, Array.isArray(encoding) ? encoding.join(', ') : encoding!);
