@@ -178,6 +178,13 @@ void BodyPump::Drive(RequestState* state, Call next) {
         keptResult_ = Completion{WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 0, api, error};
         held_ = true;
         held = true;
+      } else if (!ok && chain_ == Chain::kNone && filled_ > 0) {
+        // The bytes gathered before the failure go first; the failure is the next pull's answer.
+        callOut_ = false;
+        kept_ = true;
+        keptResult_ = Completion{WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, 0, api, error};
+        early = filled_;
+        earlyData = HandOver(state);
       } else if (!ok) {
         callOut_ = false;  // no notification comes for a call that failed
         pulling_ = false;
@@ -212,7 +219,11 @@ void BodyPump::Drive(RequestState* state, Call next) {
     }
     if (held) return;
     if (!ok) {
-      PostError(state, api, error);
+      if (early > 0) {
+        PostChunk(state, early, earlyData);
+      } else {
+        PostError(state, api, error);
+      }
       return;
     }
     if (done.status == 0) {
@@ -226,6 +237,7 @@ void BodyPump::Drive(RequestState* state, Call next) {
 BodyPump::Call BodyPump::Advance(RequestState* state, const Completion& done) {
   DWORD chunk;
   const uint8_t* data = nullptr;
+  bool gathered = false;  // a failure came after bytes: they are posted, the failure kept
   Call next = Call::kNone;
   StatusEvent head;
   {
@@ -244,6 +256,13 @@ BodyPump::Call BodyPump::Advance(RequestState* state, const Completion& done) {
       held_ = true;
       busy_ = false;
       return Call::kNone;
+    } else if (done.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR && chain_ == Chain::kNone && filled_ > 0) {
+      // The bytes gathered before the failure go first; the failure is the next pull's answer.
+      kept_ = true;
+      keptResult_ = done;
+      chunk = filled_;
+      data = HandOver(state);
+      gathered = true;
     } else if (done.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) {
       pulling_ = false;
       chunk = 0;
@@ -277,7 +296,7 @@ BodyPump::Call BodyPump::Advance(RequestState* state, const Completion& done) {
   }
   if (head.status != 0) {
     PostOrFail(state, head);
-  } else if (done.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) {
+  } else if (done.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR && !gathered) {
     PostError(state, done.asyncApi, done.error);
   } else {
     PostChunk(state, chunk, data);
