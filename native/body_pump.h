@@ -5,7 +5,7 @@
 // arrives: on Windows a WinHttpReadData completes only when its buffer is full (dotnet/corefx #1825), a query
 // completes as soon as anything arrived. Between pulls the pump stops (backpressure); a query still under way then is
 // remembered, and its completion is kept for the next pull. Errors are posted as REQUEST_ERROR (API_QUERY_DATA_AVAILABLE
-// or API_READ_DATA). No Node-API; no policy: how much to ask for and what the bytes mean is lib/'s.
+// or API_READ_DATA), after the bytes gathered before them (those go first; the error answers the next pull). No Node-API; no policy: how much to ask for and what the bytes mean is lib/'s.
 //
 // Threads: Start runs on the JS thread; OnCompletion on whichever thread WinHTTP calls back, which may be a thread
 // inside one of the pump's own WinHTTP calls (under Wine READ_COMPLETE always is). The mutex guards the fields and is
