@@ -31,6 +31,8 @@ class RequestState {
   // and the state outlives HANDLE_CLOSING.
   ByteBuffer readBuffer;
   ByteBuffer writeBuffer;
+  // The body pump's second read buffer, for its read-ahead (body_pump.h); the same rules as readBuffer.
+  ByteBuffer spareBuffer;
   // Reads the body into readBuffer once JavaScript pulls with pump() (body_pump.h); any thread.
   BodyPump pump;
   // WinHttpSendRequest's optional data, a buffer of its own: it "must remain available until the request handle is

@@ -32,6 +32,7 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("pump", &RequestWrap::Pump),
                          InstanceMethod("queryAuthSchemes", &RequestWrap::QueryAuthSchemes),
                          InstanceMethod("setCredentials", &RequestWrap::SetCredentials),
+                         InstanceMethod("exchange", &RequestWrap::Exchange),
                      });
 }
 
@@ -117,6 +118,7 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
   if (event.status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) {
     // WinHTTP is done with the handle: its buffers are no longer needed, even while JavaScript holds the wrapper.
     state_->readBuffer.Free();
+    state_->spareBuffer.Free();
     state_->writeBuffer.Free();
     state_->sendBuffer.Free();
     if (awaitingClose_) {
@@ -138,21 +140,30 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
   if (onStatus.IsEmpty() || !onStatus.IsFunction()) return;
 
   Napi::Value value;
-  if (event.status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE) {
-    value = Napi::Buffer<uint8_t>::Copy(env, state_->readBuffer.data(), event.value);
+  if (event.status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE || event.headRead) {
+    const uint8_t* bytes = event.data != nullptr ? event.data : state_->readBuffer.data();
+    value = event.value == 0 ? Napi::Buffer<uint8_t>::New(env, 0) : Napi::Buffer<uint8_t>::Copy(env, bytes, event.value);
   } else if (event.status == WINHTTP_CALLBACK_STATUS_NAME_RESOLVED ||
              event.status == WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER) {
     value = Napi::String::New(env, event.text);
   } else {
     value = Napi::Number::New(env, event.value);
   }
-  onStatus.As<Napi::Function>().Call(Value(), {
-                                                  Napi::Number::New(env, event.status),
-                                                  value,
-                                                  Napi::Number::New(env, static_cast<double>(event.asyncApi)),
-                                                  Napi::Number::New(env, event.error),
-                                                  Napi::Number::New(env, event.secureFailure),
-                                              });
+  std::vector<napi_value> args = {
+      Napi::Number::New(env, event.status),
+      value,
+      Napi::Number::New(env, static_cast<double>(event.asyncApi)),
+      Napi::Number::New(env, event.error),
+      Napi::Number::New(env, event.secureFailure),
+  };
+  // A chained HEADERS_AVAILABLE (body_pump.h): value is the body's first bytes; then [head, bodyEnded].
+  if (event.headRead) {
+    Napi::Array head = Napi::Array::New(env, 2);
+    head.Set(0u, Napi::String::New(env, event.text));
+    head.Set(1u, Napi::Boolean::New(env, event.bodyEnded));
+    args.push_back(head);
+  }
+  onStatus.As<Napi::Function>().Call(Value(), args);
 }
 
 // A notification was lost (the status callback or CallJs ran out of memory): the pending call ends as if WinHTTP had
@@ -162,7 +173,9 @@ void RequestWrap::OnFailure(DWORD error, bool handleClosed) {
     if (pending_) {
       StatusEvent failed;
       failed.status = WINHTTP_CALLBACK_STATUS_REQUEST_ERROR;
-      failed.asyncApi = pendingApi_;
+      // A chained exchange (request_exchange.cc) fails at the step it had reached.
+      const DWORD_PTR chained = pendingApi_ == API_SEND_REQUEST ? state_->pump.ChainApi() : 0;
+      failed.asyncApi = chained != 0 ? chained : pendingApi_;
       failed.error = error;
       OnStatus(failed);
     }
@@ -349,17 +362,23 @@ Napi::Value RequestWrap::Read(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// pump(maxBytes): the body pump (body_pump.h) gathers up to maxBytes into the state's read buffer, chaining
-// WinHttpQueryDataAvailable and WinHttpReadData itself; one READ_COMPLETE hands JavaScript a copy (0 bytes: the end),
-// or one REQUEST_ERROR the failure. Errors of those calls arrive as REQUEST_ERROR, never thrown here.
+// pump(maxBytes, readAhead?): the body pump (body_pump.h) gathers up to maxBytes into the state's read buffer,
+// chaining WinHttpQueryDataAvailable and WinHttpReadData itself; one READ_COMPLETE hands JavaScript a copy (0 bytes:
+// the end), or one REQUEST_ERROR the failure. Errors of those calls arrive as REQUEST_ERROR, never thrown here.
+// readAhead: the pump fills a second buffer while JavaScript handles the chunk (maxBytes is then fixed).
 Napi::Value RequestWrap::Pump(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DWORD size = DwordArg(info[0]);
   if (size == 0) ThrowUsage(env, "pump(maxBytes): maxBytes must be at least 1");
+  const bool readAhead = info.Length() > 1 && info[1].ToBoolean().Value();
   CheckCallAllowed(env, "WinHttpReadData");
-  state_->readBuffer.Reserve(size);
+  // Once the pump reads ahead, a read may be under way into either buffer: their sizes are fixed.
+  if (!state_->pump.ReadsAhead()) {
+    state_->readBuffer.Reserve(size);
+    if (readAhead) state_->spareBuffer.Reserve(size);
+  }
   StartCall(env, API_READ_DATA, "WinHttpReadData");
-  state_->pump.Start(state_, size);
+  state_->pump.Start(state_, size, readAhead);
   return env.Undefined();
 }
 

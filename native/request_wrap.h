@@ -44,6 +44,8 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value QueryDataAvailable(const Napi::CallbackInfo& info);
   Napi::Value Read(const Napi::CallbackInfo& info);
   Napi::Value Pump(const Napi::CallbackInfo& info);
+  // Headers, send and the chained receive (request_exchange.cc): ends with one HEADERS_AVAILABLE or REQUEST_ERROR.
+  Napi::Value Exchange(const Napi::CallbackInfo& info);
 
   HINTERNET handle() const { return state_->handle; }
   // Throws unless a call may start now: the request is open, no call is pending, no failure ended it.

@@ -46,9 +46,12 @@ bool DescribeProgress(RequestState* state, DWORD status, LPVOID info, DWORD leng
 // Copies the notification and posts it. May throw std::bad_alloc (the copies, the queue item).
 void Deliver(RequestState* state, DWORD status, LPVOID info, DWORD length) {
   InjectedFault("status-callback", status);
+  if (status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) state->timeline.Record(status);
   // Once JavaScript reads the body through the pump, the body's completions are the pump's; it posts the chunks.
+  // A chained response (body_pump.h) makes SENDREQUEST_COMPLETE and HEADERS_AVAILABLE the pump's too.
   if (status == WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE || status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE ||
-      status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR) {
+      status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR || status == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE ||
+      status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) {
     const auto* result = static_cast<const WINHTTP_ASYNC_RESULT*>(info);
     const bool isError = status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR;
     const DWORD value = status == WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE ? CopyDword(info) : isError ? 0 : length;
@@ -78,8 +81,6 @@ void Deliver(RequestState* state, DWORD status, LPVOID info, DWORD length) {
       state->secureFailure.store(CopyDword(info));
       return;
     case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
-      state->timeline.Record(status);
-      break;
     case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
     case WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING:
       break;
@@ -103,6 +104,7 @@ void CALLBACK OnWinHttpStatus(HINTERNET /*handle*/, DWORD_PTR context, DWORD sta
   try {
     Deliver(state, status, info, length);
   } catch (...) {
+    state->pump.NoteLoss();
     state->sink()->PostFailure(state, status);
   }
   // HANDLE_CLOSING is the last notification for this handle: WinHTTP's reference ends here. The queued event

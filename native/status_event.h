@@ -1,6 +1,7 @@
 // What the status callback copies out of one WinHTTP notification (its lpvStatusInformation is valid only during
 // the callback: WINHTTP_STATUS_CALLBACK reference). Plain data, no Node-API.
 #pragma once
+#include <cstdint>
 #include <string>
 #include "platform/winhttp_api.h"
 
@@ -10,7 +11,13 @@ struct StatusEvent {
   DWORD_PTR asyncApi = 0;    // WINHTTP_ASYNC_RESULT.dwResult (API_*), for REQUEST_ERROR
   DWORD error = 0;           // WINHTTP_ASYNC_RESULT.dwError, for REQUEST_ERROR
   DWORD secureFailure = 0;   // WINHTTP_CALLBACK_STATUS_FLAG_* from an earlier SECURE_FAILURE, for REQUEST_ERROR
-  std::u16string text;       // the address (NAME_RESOLVED, CONNECTED_TO_SERVER)
+  std::u16string text;       // the address (NAME_RESOLVED, CONNECTED_TO_SERVER); the head (a chained HEADERS_AVAILABLE)
+  // A HEADERS_AVAILABLE of the response chain (body_pump.h): `text` holds the head, `value` bytes of the body are in
+  // the read buffer, and `bodyEnded` says they are all of it.
+  bool headRead = false;
+  bool bodyEnded = false;
+  // A READ_COMPLETE of the body pump: where its bytes are, when not at the start of the read buffer.
+  const uint8_t* data = nullptr;
 };
 
 // Progress notifications: recorded in the request's timeline, and passed to JavaScript only when it listens.

@@ -84,7 +84,8 @@ const SCENARIOS = [
   {
     id: 'upload-256MiB', number: 5, mode: 'upload', params: { bytes: 256 * MiB, chunk: 64 * 1024 }, rounds: MAX_ROUNDS,
     score: (r) => r.mbps, metrics: (r) => [['throughput', r.mbps, 'MB/s'], ['cpu', r.cpu_seconds, 's'],
-      ['cpu_per_gb', perUnit(r.cpu_seconds, r.bytes / 1e9), 's/GB']],
+      ['cpu_per_gb', perUnit(r.cpu_seconds, r.bytes / 1e9), 's/GB'],
+      ['crossings_per_mb', perUnit(r.crossings, r.bytes / 1e6), 'crossings/MB']],
   },
 ];
 

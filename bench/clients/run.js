@@ -118,12 +118,13 @@ const modes = {
     const chunk = Buffer.alloc(options.chunk, 0x75);
     await client.get('/small');
     const cpu0 = cpuSeconds();
+    const crossings0 = crossings(client);
     const t0 = performance.now();
     const r = await client.upload(options.bytes, chunk);
     const seconds = (performance.now() - t0) / 1e3;
     return {
       bytes: options.bytes, seconds, mbps: mb(options.bytes) / seconds, cpu_seconds: cpuSeconds() - cpu0,
-      error: r.status === 200 ? 0 : 1,
+      crossings: crossings0 === null ? null : crossings(client) - crossings0, error: r.status === 200 ? 0 : 1,
     };
   },
 };

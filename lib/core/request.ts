@@ -33,7 +33,7 @@ import {
 } from './behaviour';
 import { callSite, withCallerStack } from './call-site';
 import { formatHeaderLines, normalizeHeaders, requestHeadersFor, type HeadersInput } from './headers';
-import { readResponseHead, type ResponseHead } from './response-head';
+import { readResponseHead, responseHeadFrom, type ResponseHead } from './response-head';
 import { callNative, toPublicError } from './native-call';
 import { isProgressStatus, notificationMask, progressEvent, type ProgressEvent, type ProgressEventName } from './notifications';
 import { resolveTimeouts, type Timeouts } from './timeouts';
@@ -71,12 +71,12 @@ export interface SendOptions {
 const OPEN_KEYS = ['timeouts', 'signal', ...BEHAVIOUR_KEYS];
 const SEND_KEYS = ['headers', 'contentLength', 'body'];
 
-type Step = 'send' | 'write' | 'receive' | 'query' | 'read' | 'pump';
+type Step = 'send' | 'write' | 'receive' | 'query' | 'read' | 'pump' | 'exchange';
 type Phase = 'opened' | 'sending' | 'sent' | 'response' | 'ended';
 
 interface Pending {
   step: Step;
-  resolve: (value: number | Buffer | string) => void;
+  resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   /**
    * Where the step was started; its frames replace the callback's in an asynchronous error's stack. Body reads do
@@ -92,10 +92,13 @@ const STEP_API: Record<Step, string> = {
   query: 'WinHttpQueryDataAvailable',
   read: 'WinHttpReadData',
   pump: 'WinHttpReadData',
+  exchange: 'WinHttpSendRequest',
 };
 
 const DEFAULT_READ_SIZE = 64 * 1024;
 const MAX_READ_SIZE = 16 * 1024 * 1024;
+// What sendAndReceive() lets the addon read of the body with the head: a small response's whole body.
+const FIRST_CHUNK_SIZE = 64 * 1024;
 
 function asBytes(chunk: unknown, name: string): Uint8Array {
   const bytes = toBytes(chunk);
@@ -139,6 +142,8 @@ export class Request extends EventEmitter {
   #serverCertificates: Buffer[] | Error | undefined;
   #received = 0;
   #headerLines: string | undefined;
+  // Body bytes the addon read with the head (sendAndReceive), readAvailable()'s first answers; empty: the end.
+  #prefetched: Buffer[] = [];
 
   /** @internal Use Connection.openRequest(). */
   constructor(connection: NativeConnection, method: string, path: string, secure: boolean, host: string,
@@ -161,7 +166,8 @@ export class Request extends EventEmitter {
     // The path is validated (no unescaped characters), so WinHTTP must not escape it again (WINHTTP_FLAG_ESCAPE_DISABLE, WinHttpOpenRequest reference).
     const flags = (secure ? WINHTTP_FLAG_SECURE : 0) | WINHTTP_FLAG_ESCAPE_DISABLE | WINHTTP_FLAG_ESCAPE_DISABLE_QUERY;
     this.#native = callNative(() => new binding.Request(connection, method, path, flags,
-      (status, value, asyncApi, error, secureFailure) => this.#onStatus(status, value, asyncApi, error, secureFailure)));
+      (status, value, asyncApi, error, secureFailure, head) =>
+        this.#onStatus(status, value, asyncApi, error, secureFailure, head)));
     try {
       // A connection verified under a relaxation is never kept alive, so it cannot serve another request: Wine's
       // WinHTTP pools connections across sessions (a strict session was seen reusing a relaxed one's connection).
@@ -242,10 +248,50 @@ export class Request extends EventEmitter {
 
   /** WinHttpAddRequestHeaders + WinHttpSendRequest. Resolves when WinHTTP reports SENDREQUEST_COMPLETE. */
   async send(options: SendOptions = {}): Promise<void> {
+    const { first, total, lines } = this.#checkSend(options, 'send()');
+    const added = this.#headersToAdd(lines);
+    if (added.length > 0) callNative(() => this.#native.addHeaders(added));
+    this.#phase = 'sending';
+    this.#bodyRemaining = total - (first?.byteLength ?? 0);
+    try {
+      await this.#step('send', () => this.#native.send(total, first));
+    } catch (error) {
+      this.#reopenAfter(error);
+      throw error;
+    }
+    this.#phase = 'sent';
+  }
+
+  // Headers added to a handle stay on it: a resend on the same handle (after 12032, 12044 or a 401/407) sends them
+  // again without adding them twice, and cannot change them. Returns the lines still to add ('' on a resend).
+  #headersToAdd(lines: string): string {
+    if (this.#headerLines === undefined) {
+      this.#headerLines = lines;
+      return lines;
+    }
+    if (lines !== this.#headerLines) throw formatted(new InvalidStateError('send() again on the same request must give the same headers'));
+    return '';
+  }
+
+  // The request may be sent again on the same handle after 12032 ("the desired function can be retried on the same
+  // request handle", WinHttpReceiveResponse) and after 12044 (with a client certificate or
+  // WINHTTP_NO_CLIENT_CERT_CONTEXT, WinHttpSendRequest).
+  #reopenAfter(error: unknown): void {
+    if (error instanceof WinHttpError && (error.errno === ERROR_WINHTTP_RESEND_REQUEST ||
+      error.errno === ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED)) {
+      this.#phase = 'opened';
+    }
+  }
+
+  #checkSend(options: SendOptions, what: string) {
     if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
     refuseUnknownOptions(options, SEND_KEYS, 'options', true);
-    if (this.#phase === 'response' && this.#challenged()) this.#phase = 'opened';
-    this.#expectPhase('opened', 'send()');
+    if (this.#phase === 'response' && this.#challenged()) {
+      // The documented authentication loop: send again on the same handle; the challenge's body is not delivered.
+      this.#phase = 'opened';
+      this.#prefetched = [];
+    }
+    this.#expectPhase('opened', what);
     const pairs = normalizeHeaders(options.headers);
     const first = options.body === undefined ? undefined : asBytes(options.body, 'body');
     const total = options.contentLength === undefined ? (first?.byteLength ?? 0)
@@ -253,26 +299,44 @@ export class Request extends EventEmitter {
     if (first !== undefined && first.byteLength > total) {
       throw outOfRange('body.byteLength', `<= contentLength (${total})`, first.byteLength);
     }
-    const lines = formatHeaderLines(requestHeadersFor(pairs, this.method, total));
-    // Headers added to a handle stay on it: a resend on the same handle (after 12032 or a 401/407) sends them again
-    // without adding them twice, and cannot change them.
-    if (this.#headerLines === undefined) {
-      if (lines.length > 0) callNative(() => this.#native.addHeaders(lines));
-      this.#headerLines = lines;
-    } else if (lines !== this.#headerLines) {
-      throw formatted(new InvalidStateError('send() again on the same request must give the same headers'));
+    return { first, total, lines: formatHeaderLines(requestHeadersFor(pairs, this.method, total)) };
+  }
+
+  /**
+   * @internal send() and receiveResponse() for a request whose whole body (if any) goes with the send, chained in
+   * the addon (native/body_pump.h): it receives the response, reads the head and up to 64 KiB of the body itself,
+   * off the JS thread where WinHTTP completes elsewhere, and one notification brings them. The bytes are
+   * readAvailable()'s first answer; read() and queryDataAvailable() are refused on such a request.
+   */
+  async sendAndReceive(options: SendOptions = {}): Promise<ResponseHead> {
+    const { first, total, lines } = this.#checkSend(options, 'sendAndReceive()');
+    if (total !== (first?.byteLength ?? 0)) {
+      throw outOfRange('contentLength', `=== body.byteLength (${first?.byteLength ?? 0})`, total);
     }
+    const headerLines = this.#headersToAdd(lines);
     this.#phase = 'sending';
-    this.#bodyRemaining = total - (first?.byteLength ?? 0);
+    this.#bodyRemaining = 0;
+    let result: { value: number | Buffer; head?: [string, boolean] };
     try {
-      await this.#step('send', () => this.#native.send(total, first));
+      result = await this.#step('exchange', () => this.#native.exchange(total, first, headerLines, FIRST_CHUNK_SIZE)) as typeof result;
     } catch (error) {
-      // After 12044 the request may be sent again on the same handle, with a client certificate or with
-      // WINHTTP_NO_CLIENT_CERT_CONTEXT (WinHttpSendRequest reference).
-      if (error instanceof WinHttpError && error.errno === ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED) this.#phase = 'opened';
+      this.#reopenAfter(error);
       throw error;
     }
     this.#phase = 'sent';
+    if (result.head === undefined) return this.#takeHead(readResponseHead(this.#native));
+    const head = this.#takeHead(responseHeadFrom(result.head[0]));
+    const chunk = result.value as Buffer;
+    if (chunk.byteLength > 0) this.#prefetched.push(chunk);
+    if (result.head[1]) this.#prefetched.push(Buffer.alloc(0));
+    return head;
+  }
+
+  #takeHead(head: ResponseHead): ResponseHead {
+    this.#head = head;
+    if (this.#secure) this.#readServerCertificates();
+    this.#phase = 'response';
+    return head;
   }
 
   /** WinHttpWriteData: the next body bytes; resolves with the count WinHTTP wrote. */
@@ -296,15 +360,10 @@ export class Request extends EventEmitter {
     try {
       await this.#step('receive', () => this.#native.receiveResponse());
     } catch (error) {
-      // "The desired function can be retried on the same request handle" (WinHttpReceiveResponse): send() again.
-      if (error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) this.#phase = 'opened';
+      this.#reopenAfter(error);
       throw error;
     }
-    const head = readResponseHead(this.#native);
-    this.#head = head;
-    if (this.#secure) this.#readServerCertificates();
-    this.#phase = 'response';
-    return head;
+    return this.#takeHead(readResponseHead(this.#native));
   }
 
   /**
@@ -420,6 +479,14 @@ export class Request extends EventEmitter {
     return this.#readBody('pump', 'readAvailable()', maxBytes, () => this.#native.pump(maxBytes));
   }
 
+  /**
+   * @internal readAvailable() with the addon reading ahead: while the caller handles a chunk, a second buffer of
+   * `maxBytes` fills (and stops when full until the next call). `maxBytes` must be the same on every call.
+   */
+  async readAhead(maxBytes: number): Promise<Buffer | null> {
+    return this.#readBody('pump', 'readAvailable()', maxBytes, () => this.#native.pump(maxBytes, true));
+  }
+
   // One body chunk from `start` (a read or a pump pull): null at the end of the body.
   async #readBody(step: 'read' | 'pump', what: string, maxBytes: number, start: () => void): Promise<Buffer | null> {
     if (this.#bodyDone()) return null;
@@ -427,13 +494,21 @@ export class Request extends EventEmitter {
     if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_READ_SIZE) {
       throw outOfRange('maxBytes', `>= 1 && <= ${MAX_READ_SIZE}`, maxBytes);
     }
-    const chunk = (await this.#step(step, start)) as Buffer;
+    const chunk = step === 'pump' && this.#prefetched.length > 0 ? this.#takePrefetched(maxBytes)
+      : (await this.#step(step, start)) as Buffer;
     if (chunk.byteLength === 0) {
       this.#endOfBody();
       return null;
     }
     this.#received += chunk.byteLength;
     return chunk;
+  }
+
+  #takePrefetched(maxBytes: number): Buffer {
+    const chunk = this.#prefetched[0];
+    if (chunk.byteLength <= maxBytes) return this.#prefetched.shift()!;
+    this.#prefetched[0] = chunk.subarray(maxBytes);
+    return chunk.subarray(0, maxBytes);
   }
 
   /** Bytes of body read so far. */
@@ -443,7 +518,10 @@ export class Request extends EventEmitter {
 
   /** WinHttpCloseHandle. A pending step rejects with AbortError at once. Safe to call more than once. */
   close(): void {
-    this.#closeWith(abortErrorFor(undefined, this.#pendingApi(), 'The request was closed'));
+    // The AbortError (two errors with formatted stacks: a fifth of a small request's JavaScript time under Wine) is
+    // built only for a step that is pending.
+    if (this.#closed) return;
+    this.#closeWith(this.#pending === null ? undefined : abortErrorFor(undefined, this.#pendingApi(), 'The request was closed'));
   }
 
   #abort(reason: unknown): void {
@@ -463,7 +541,8 @@ export class Request extends EventEmitter {
     return this.#pending === null ? 'WinHttpCloseHandle' : STEP_API[this.#pending.step];
   }
 
-  #closeWith(error: Error): void {
+  // `error`: what the pending step rejects with (undefined when none is pending).
+  #closeWith(error: Error | undefined): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#signal?.removeEventListener('abort', this.#onAbort);
@@ -481,7 +560,7 @@ export class Request extends EventEmitter {
     if (this.#phase !== phase) throw formatted(new InvalidStateError(`${what} is not allowed now (request is ${this.#phase})`));
   }
 
-  #step(step: Step, start: () => void): Promise<number | Buffer | string> {
+  #step(step: Step, start: () => void): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const site = step === 'read' || step === 'query' || step === 'pump' ? undefined : callSite();
       this.#pending = { step, resolve, reject, site };
@@ -510,7 +589,8 @@ export class Request extends EventEmitter {
   }
 
   // JS thread; called by the addon for each notification (native/request_wrap.cc).
-  #onStatus(status: number, value: number | Buffer | string, asyncApi: number, error: number, secureFailure: number): void {
+  #onStatus(status: number, value: number | Buffer | string, asyncApi: number, error: number, secureFailure: number,
+    head?: [string, boolean]): void {
     if (status === STATUS.HANDLE_CLOSING) {
       this.#markHandleClosed();
       return;
@@ -530,7 +610,7 @@ export class Request extends EventEmitter {
         host: this.#host,
       }), pending.site));
     } else {
-      pending.resolve(value);
+      pending.resolve(pending.step === 'exchange' ? { value, head } : value);
     }
   }
 }

@@ -23,6 +23,23 @@ export interface ResponseHead {
 /** Reads the head of a request whose WinHttpReceiveResponse has completed. */
 export function readResponseHead(native: NativeRequest): ResponseHead {
   const statusText = callNative(() => native.queryHeaders(WINHTTP_QUERY_STATUS_CODE, null, 0))?.value ?? '';
+  checkStatusCode(statusText);
+  const raw = callNative(() => native.queryHeaders(WINHTTP_QUERY_RAW_HEADERS_CRLF, null, 0))?.value ?? '';
+  return { status: Number.parseInt(statusText, 10), ...parseRawHeaders(raw) };
+}
+
+/**
+ * The head as the addon read it at the end of a chained exchange (native/body_pump_chain.cc): the status code as
+ * WinHttpQueryHeaders gave it, a line feed, the raw CRLF head.
+ */
+export function responseHeadFrom(text: string): ResponseHead {
+  const split = text.indexOf('\n');
+  const statusText = text.slice(0, split);
+  checkStatusCode(statusText);
+  return { status: Number.parseInt(statusText, 10), ...parseRawHeaders(text.slice(split + 1)) };
+}
+
+function checkStatusCode(statusText: string): void {
   const status = Number.parseInt(statusText, 10);
   if (!(status >= 100 && status <= 999)) {
     // Seen under Wine for a garbage status line; Windows reports 12152 from WinHttpReceiveResponse itself.
@@ -30,6 +47,4 @@ export function readResponseHead(native: NativeRequest): ResponseHead {
       detail: `The response has no valid status code (WinHTTP reported ${JSON.stringify(statusText)})`,
     }));
   }
-  const raw = callNative(() => native.queryHeaders(WINHTTP_QUERY_RAW_HEADERS_CRLF, null, 0))?.value ?? '';
-  return { status, ...parseRawHeaders(raw) };
 }

@@ -8,6 +8,8 @@ export type StatusHandler = (
   asyncApi: number,
   error: number,
   secureFailure: number,
+  /** A chained HEADERS_AVAILABLE (NativeRequest.exchange): [status code + '\n' + raw CRLF head, body ended]. */
+  head?: [string, boolean],
 ) => void;
 
 export interface NativeSession {
@@ -49,7 +51,12 @@ export interface NativeRequest {
   queryDataAvailable(): void;
   read(maxBytes: number): void;
   /** The body pump (native/body_pump.h): one READ_COMPLETE with up to maxBytes gathered from several reads. */
-  pump(maxBytes: number): void;
+  pump(maxBytes: number, readAhead?: boolean): void;
+  /**
+   * addHeaders + send, then the addon receives the response, reads its head and up to firstChunkBytes of the body
+   * itself (native/request_exchange.cc): one HEADERS_AVAILABLE brings them, or REQUEST_ERROR the failure.
+   */
+  exchange(totalLength: number, firstBytes: Uint8Array | undefined, headerLines: string, firstChunkBytes: number): void;
   /** WinHttpQueryAuthSchemes (native/auth_request.cc): WINHTTP_AUTH_SCHEME_* bits, the first offered, the target. */
   queryAuthSchemes(): { supported: number; first: number; target: number };
   /** WinHttpSetCredentials; null user name and password: the logged-on user's (NTLM, Negotiate). */

@@ -19,11 +19,14 @@ export function announcedLength(method: string, head: ResponseHead): number | un
 export class CheckedBody {
   readonly #request: Request;
   readonly #expected: number | undefined;
+  readonly #readAhead: boolean;
   #received = 0;
 
-  constructor(request: Request, method: string, head: ResponseHead) {
+  /** `readAhead`: the addon fills a second buffer while the caller handles a chunk (same maxBytes every call). */
+  constructor(request: Request, method: string, head: ResponseHead, readAhead = false) {
     this.#request = request;
     this.#expected = announcedLength(method, head);
+    this.#readAhead = readAhead;
   }
 
   /** The next bytes (at most `maxBytes`), or null at the end. Rejects with ResponseTruncatedError when short. */
@@ -33,7 +36,7 @@ export class CheckedBody {
       return null;
     }
     try {
-      const chunk = await this.#request.readAvailable(maxBytes);
+      const chunk = this.#readAhead ? await this.#request.readAhead(maxBytes) : await this.#request.readAvailable(maxBytes);
       if (chunk === null) {
         this.#checkComplete(undefined);
         return null;

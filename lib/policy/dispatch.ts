@@ -4,7 +4,6 @@
 // body's bytes and decoding.ts decodes them.
 import type { Readable } from 'node:stream';
 import { invalidArg, WinHttpError } from '../errors';
-import { toBytes } from '../core/bytes';
 import { findHeader, withHeader, type HeaderPairs } from '../core/headers';
 import { callNative } from '../core/native-call';
 import type { OpenRequestOptions, Request, ResponseHead } from '../core/request';
@@ -15,6 +14,7 @@ import { ERROR_WINHTTP_RESEND_REQUEST } from '../native/constants';
 import type { PreparedBody } from '../body';
 import { ResponseBody } from '../response';
 import { announcedLength, CheckedBody } from './body-length';
+import { writeCoalesced } from './coalesced-writes';
 import { connectionFor } from './connections';
 import { ACCEPT_ENCODING, codingsToUndo, decodedBody } from './decoding';
 import type { RequestPolicy } from './options';
@@ -102,7 +102,7 @@ function responseBody(req: Request, method: string, head: ResponseHead, decode: 
     onBodyDone();
     req.close();
   };
-  const raw = new ResponseBody(new CheckedBody(req, method, head), req, release, signal);
+  const raw = new ResponseBody(new CheckedBody(req, method, head, true), req, release, signal);
   if (codings.length === 0) return raw;
   const encoding = head.headers['content-encoding'];
   return decodedBody(raw, codings, Array.isArray(encoding) ? encoding.join(', ') : encoding!);
@@ -130,12 +130,16 @@ async function drainAndClose(req: Request, method: string, head: ResponseHead): 
 async function exchange(req: Request, headers: HeaderPairs, body: PreparedBody | undefined,
   contentLength: number | undefined, origin: string, credentials: CredentialSet): Promise<ResponseHead> {
   const replayable = body === undefined || body.kind === 'bytes';
+  // A body that goes whole with the send (or none): the addon chains the receive and the first read itself.
+  const whole = body === undefined ? contentLength === undefined || contentLength === 0
+    : body.kind === 'bytes' && body.bytes.byteLength <= FIRST_WRITE;
   const answered = new Set<number>();
   for (let resends = 0; ;) {
-    await sendAnsweringCertificateRequest(req, () => sendBody(req, headers, body, contentLength));
     let head: ResponseHead;
     try {
-      head = await req.receiveResponse();
+      head = whole
+        ? await sendAnsweringCertificateRequest(req, () => req.sendAndReceive({ headers, body: body?.kind === 'bytes' ? body.bytes : undefined }))
+        : await sendAnsweringCertificateRequest(req, () => sendBody(req, headers, body, contentLength)).then(() => req.receiveResponse());
     } catch (error) {
       if (!(error instanceof WinHttpError && error.errno === ERROR_WINHTTP_RESEND_REQUEST) || !replayable ||
         resends >= MAX_RESENDS) {
@@ -164,13 +168,7 @@ async function sendBody(req: Request, headers: HeaderPairs, body: PreparedBody |
     return;
   }
   await req.send({ headers, contentLength: body.length });
-  let written = 0;
-  for await (const chunk of body.chunks) {
-    const bytes = toBytes(chunk);
-    if (bytes === undefined) throw invalidArg('body chunk', 'must be a string, Buffer or TypedArray');
-    written += bytes.byteLength;
-    await req.write(bytes);
-  }
+  const written = await writeCoalesced(req, body.chunks);
   if (written !== body.length) {
     throw invalidArg('body', `ended after ${written} of the ${body.length} bytes its length announced`, 'ERR_INVALID_ARG_VALUE');
   }

@@ -10,16 +10,15 @@ import { describeName } from './x500-name';
 const ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED = 12044;
 
 /** Runs `send`; after a 12044, reads the issuer list, sends again without a certificate, and explains a refusal. */
-export async function sendAnsweringCertificateRequest(req: Request, send: () => Promise<void>): Promise<void> {
+export async function sendAnsweringCertificateRequest<T>(req: Request, send: () => Promise<T>): Promise<T> {
   try {
-    await send();
-    return;
+    return await send();
   } catch (error) {
     if (!(error instanceof WinHttpError) || error.errno !== ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED) throw error;
     const issuers = req.clientCertIssuers().map(describeName);
     req.useNoClientCertificate();
     try {
-      await send();
+      return await send();
     } catch (refusal) {
       if (refusal instanceof WinHttpError && (refusal.category === 'tls' || refusal.category === 'connection')) {
         throw new ClientCertificateNeededError(issuers, { cause: refusal });

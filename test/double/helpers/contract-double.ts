@@ -62,6 +62,8 @@ export interface Script {
   closing?: 'pool' | 'sync' | 'random';
   delayMs?: [number, number];
   trace?: boolean;
+  /** With completion 'sync': a call made inside a callback completes inside that call too (nested callbacks). */
+  nested?: boolean;
   routes?: Record<string, ResponseScript>;
   fallback?: ResponseScript;
   failCalls?: { api: string; error: number; skip?: number; times?: number; option?: number }[];

@@ -18,15 +18,25 @@ int Delay(const Script& script, std::mt19937_64& random) {
   return script.minDelayMs + static_cast<int>(random() % static_cast<uint64_t>(script.maxDelayMs - script.minDelayMs + 1));
 }
 
-void RunOnStrand(const std::shared_ptr<Handle>& handle, std::function<void()> task) {
+// `nest`: a completion inside a call made by a callback of this strand runs at once, inside that call (Script::nested).
+void RunOnStrand(const std::shared_ptr<Handle>& handle, std::function<void()> task, bool nest = false) {
   RequestModel& request = *handle->request;
   {
     std::lock_guard<std::mutex> lock(handle->mutex);
-    if (request.busy) {
+    if (request.busy && nest && request.strandThread == std::this_thread::get_id()) {
+      // Fall through to run it here, nested in the running task; the strand stays the running task's.
+    } else if (request.busy) {
       request.backlog.push_back(std::move(task));
       return;
+    } else {
+      request.busy = true;
+      request.strandThread = std::this_thread::get_id();
+      nest = false;
     }
-    request.busy = true;
+  }
+  if (nest) {
+    task();
+    return;
   }
   for (;;) {
     task();
@@ -41,9 +51,10 @@ void RunOnStrand(const std::shared_ptr<Handle>& handle, std::function<void()> ta
 }
 
 // Inside the caller's call when `inside`, else on a pool thread after `delayMs`.
-Executor::TaskId Schedule(const std::shared_ptr<Handle>& handle, bool inside, int delayMs, std::function<void()> task) {
+Executor::TaskId Schedule(const std::shared_ptr<Handle>& handle, bool inside, int delayMs, std::function<void()> task,
+                          bool nest = false) {
   if (inside) {
-    RunOnStrand(handle, std::move(task));
+    RunOnStrand(handle, std::move(task), nest);
     return 0;
   }
   return Executor::Get().After(delayMs, [handle, task = std::move(task)] { RunOnStrand(handle, task); });
@@ -134,7 +145,13 @@ void StartPending(const std::shared_ptr<Handle>& handle) {
   }
   (inside ? World::Get().counters.syncCompletions : World::Get().counters.poolCompletions).fetch_add(1);
   if (waitsForever) return;  // only a close ends it
-  const Executor::TaskId timer = Schedule(handle, inside, delayMs, [handle, serial] { Complete(handle, serial); });
+  bool nest;
+  {
+    std::lock_guard<std::mutex> lock(handle->mutex);
+    nest = handle->request->script->nested;
+  }
+  const Executor::TaskId timer =
+      Schedule(handle, inside, delayMs, [handle, serial] { Complete(handle, serial); }, nest);
   std::lock_guard<std::mutex> lock(handle->mutex);
   if (handle->request->op && handle->request->op->serial == serial) handle->request->op->timer = timer;
 }

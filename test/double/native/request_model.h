@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 #include "double_auth.h"
@@ -88,6 +89,7 @@ struct RequestModel {
 
   // Strand: completions for this handle run one at a time, in order; HANDLE_CLOSING is the last task.
   bool busy = false;
+  std::thread::id strandThread;  // the thread running the strand's tasks while busy
   std::deque<std::function<void()>> backlog;
   bool closingQueued = false;
   bool dead = false;  // HANDLE_CLOSING delivered: nothing may follow

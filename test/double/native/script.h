@@ -100,6 +100,9 @@ struct Script {
   int minDelayMs = 0;                  // before each pool completion
   int maxDelayMs = 2;
   bool trace = true;                   // record each request's notifications (double_control's trace())
+  // With completion kSecond: a call made inside a callback also completes inside that call, so the callbacks nest
+  // (WinHTTP may call back inside any call, a callback's own calls included: Wine's READ_COMPLETE always is).
+  bool nested = false;
   std::map<std::wstring, Response> routes;  // by request path ("/a?b"), then by path without the query
   Response fallback;                        // for every other path
   std::vector<CallFault> callFaults;

@@ -255,10 +255,11 @@ AllocationFault AllocationFaultFrom(const Napi::Value& value, const std::string&
 
 Script ScriptFromJs(const Napi::Object& object) {
   OnlyKeys(object, "script", {"seed", "completion", "cancel", "closing", "delayMs", "trace", "routes", "fallback",
-                              "failCalls", "throwBadAlloc"});
+                              "failCalls", "throwBadAlloc", "nested"});
   Script script;
   if (object.Has("seed")) script.seed = static_cast<uint64_t>(NumberAt(object.Get("seed"), "seed"));
   if (object.Has("completion")) script.completion = ChoiceAt(object.Get("completion"), "completion", "pool", "sync");
+  if (object.Has("nested")) script.nested = object.Get("nested").ToBoolean().Value();
   if (object.Has("cancel")) script.cancel = ChoiceAt(object.Get("cancel"), "cancel", "error", "complete");
   if (object.Has("closing")) script.closing = ChoiceAt(object.Get("closing"), "closing", "pool", "sync");
   if (object.Has("delayMs")) {

@@ -1,7 +1,7 @@
 // Turns a test's script, a plain JavaScript object, into the double's Script (script.h), rejecting unknown keys and
 // wrong types with a TypeError so a typo cannot silently test nothing. The shape:
 //   { seed?, completion?: 'pool'|'sync'|'random', cancel?: 'error'|'complete'|'random',
-//     closing?: 'pool'|'sync'|'random', delayMs?: [min, max], trace?: boolean,
+//     closing?: 'pool'|'sync'|'random', delayMs?: [min, max], trace?: boolean, nested?: boolean,
 //     routes?: { [path]: Response }, fallback?: Response,
 //     failCalls?: [{ api: 'WinHttpOpenRequest', error, skip?, times?, option? }] }
 //   Response: { status?, statusText?, version?, headers?: [[name, value], ...], body?: string | (string|Uint8Array)[],
