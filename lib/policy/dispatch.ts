@@ -23,6 +23,7 @@ import { answerChallenge } from './auth';
 import { CredentialSet } from './credentials';
 import { BodyNotReplayableError } from '../errors/auth-errors';
 import { checkPins } from '../tls/pin-check';
+import { pinsFor } from '../tls/pins';
 import { sendAnsweringCertificateRequest } from '../tls/client-certificate';
 
 /** A hop's target as WinHttpCrackUrl split it. */
@@ -75,8 +76,13 @@ export async function dispatch(first: Hop, firstTarget: Target, options: Dispatc
       current.request = req;
       if (options.proxy !== undefined) await options.proxy(req, hop.url);
       const headers = decode ? withHeader(hop.headers, 'Accept-Encoding', ACCEPT_ENCODING) : hop.headers;
-      const head = await exchange(req, headers, hop.body, hop.contentLength, hop.url.origin,
-        options.credentials ?? CredentialSet.EMPTY);
+      const credentials = options.credentials ?? CredentialSet.EMPTY;
+      // The chained exchange reads up to 64 KiB of body with the head. Where the head must be judged before any body
+      // byte is read, go step by step: a challenge that credentials may answer (WinHttpQueryAuthSchemes and the
+      // resend need the body unread) and a pinned host (its body is not read until the certificate matches).
+      const judgeHeadFirst = credentials.server(hop.url.origin) !== undefined || credentials.proxy() !== undefined ||
+        (target.secure && pinsFor(session.tls.pins, target.host) !== undefined);
+      const head = await exchange(req, headers, hop.body, hop.contentLength, hop.url.origin, credentials, !judgeHeadFirst);
       if (target.secure) checkPins(req, target.host, session.tls);
       const next = nextHop(hop, head, policy, chain, session.behaviour.cookies);
       if (next === undefined) {
@@ -128,11 +134,11 @@ async function drainAndClose(req: Request, method: string, head: ResponseHead): 
 // body can be sent again, and after a 401/407 that credentials answer (auth.ts; server credentials only for this
 // hop's `origin`).
 async function exchange(req: Request, headers: HeaderPairs, body: PreparedBody | undefined,
-  contentLength: number | undefined, origin: string, credentials: CredentialSet): Promise<ResponseHead> {
+  contentLength: number | undefined, origin: string, credentials: CredentialSet, chainable: boolean): Promise<ResponseHead> {
   const replayable = body === undefined || body.kind === 'bytes';
   // A body that goes whole with the send (or none): the addon chains the receive and the first read itself.
-  const whole = body === undefined ? contentLength === undefined || contentLength === 0
-    : body.kind === 'bytes' && body.bytes.byteLength <= FIRST_WRITE;
+  const whole = chainable && (body === undefined ? contentLength === undefined || contentLength === 0
+    : body.kind === 'bytes' && body.bytes.byteLength <= FIRST_WRITE);
   const answered = new Set<number>();
   for (let resends = 0; ;) {
     let head: ResponseHead;
