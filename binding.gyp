@@ -33,6 +33,8 @@
             'native/tls_server_cert.cc',
             'native/tls_client_cert.cc',
             'native/tls_request_times.cc',
+            'native/tls_cert_store.cc',
+            'native/client_cert_wrap.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

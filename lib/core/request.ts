@@ -168,6 +168,9 @@ export class Request extends EventEmitter {
       const relaxed = secure && tls.securityFlags !== 0;
       this.#configure(timeouts, relaxed ? { ...behaviour, keepAlive: false } : behaviour,
         secure ? tlsRequestOptions(tls) : []);
+      // Before the first send, as the WINHTTP_OPTION_CLIENT_CERT_CONTEXT reference allows: no 12044 round trip.
+      const certificate = secure ? tls.clientCertificate : undefined;
+      if (certificate !== undefined) callNative(() => this.#native.setClientCertificate(certificate.native));
     } catch (error) {
       // Not yet known to the connection: close the handle only.
       this.#closed = true;
