@@ -14,6 +14,7 @@
 // A PAC file is scripted as rules: the first rule whose text occurs in the URL gives the FindProxyForURL result
 // ("PROXY a:1; DIRECT"), else "DIRECT". WPAD discovery finds a scripted PAC URL or fails with its error.
 #include "double_proxy.h"
+#include "double_tls.h"
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -269,7 +270,9 @@ void CloseResolver(const std::shared_ptr<Handle>& handle) {
 
 using namespace contract_double;
 
+// GlobalFree of what the double allocated for the caller: an issuer list (double_tls.h) or a proxy string.
 HGLOBAL GlobalFree(HGLOBAL memory) {
+  if (memory != nullptr && FreeIssuerList(memory)) return nullptr;
   if (memory != nullptr) {
     std::free(memory);
     std::lock_guard<std::mutex> lock(Proxy().mutex);

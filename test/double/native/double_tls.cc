@@ -8,36 +8,16 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "double_cert_contexts.h"
 #include "double_world.h"
 
 namespace contract_double {
-namespace {
-
-// The certificates of one handshake, as a certificate store: shared by every context enumerated from it.
-struct CertStore {
-  std::vector<std::string> der;
-};
-
-struct OwnedContext {
-  CERT_CONTEXT context;
-  std::shared_ptr<CertStore> store;
-  size_t index;      // in store->der
-  long position;     // in the store's enumeration order, or -1 for the context WinHttpQueryOption handed out
-};
-
-// Contexts handed out, by the pointer the caller holds. Never destroyed (pool threads may free during exit).
-struct Contexts {
-  std::mutex mutex;
-  std::map<PCCERT_CONTEXT, std::unique_ptr<OwnedContext>> live;
-  std::map<void*, std::unique_ptr<uint8_t[]>> issuerLists;  // GlobalFree frees these
-};
 
 Contexts& TheContexts() {
   static Contexts* contexts = new Contexts();
   return *contexts;
 }
 
-// With TheContexts().mutex held.
 PCCERT_CONTEXT NewContext(const std::shared_ptr<CertStore>& store, size_t index, long position) {
   auto owned = std::make_unique<OwnedContext>();
   owned->store = store;
@@ -53,6 +33,8 @@ PCCERT_CONTEXT NewContext(const std::shared_ptr<CertStore>& store, size_t index,
   TheContexts().live.emplace(pointer, std::move(owned));
   return pointer;
 }
+
+namespace {
 
 struct Waiver {
   DWORD ignoreFlag;
@@ -230,18 +212,14 @@ BOOL QueryPerformanceFrequency(LARGE_INTEGER* frequency) {
   return TRUE;
 }
 
-// GlobalFree of what the double allocated for the caller (the issuer list): NULL on success; anything else is a
-// violation (freed twice, or never handed out), answered as GlobalFree fails: with the pointer itself.
-HGLOBAL GlobalFree(HGLOBAL memory) {
-  if (memory == nullptr) return nullptr;
+namespace contract_double {
+
+bool FreeIssuerList(HGLOBAL memory) {
   std::lock_guard<std::mutex> lock(TheContexts().mutex);
-  if (TheContexts().issuerLists.erase(memory) == 0) {
-    World::Get().Violation("GlobalFree: not memory the double handed out (freed twice?)");
-    SetLastError(ERROR_INVALID_HANDLE);
-    return memory;
-  }
-  return nullptr;
+  return TheContexts().issuerLists.erase(memory) != 0;
 }
+
+}  // namespace contract_double
 
 // "Frees a certificate context" (CertFreeCertificateContext reference); a NULL context is allowed. Freeing one that is
 // not live (freed twice, or never handed out) is a violation.
@@ -255,6 +233,8 @@ BOOL CertFreeCertificateContext(PCCERT_CONTEXT context) {
       World::Get().Violation("CertFreeCertificateContext: not a live certificate context (freed twice?)");
       return TRUE;
     }
+    // CertDuplicateCertificateContext counts references to the same context; the last free releases it.
+    if (--found->second->refs > 0) return TRUE;
     owned = std::move(found->second);
     TheContexts().live.erase(found);
   }
@@ -277,10 +257,12 @@ PCCERT_CONTEXT CertEnumCertificatesInStore(HCERTSTORE store, PCCERT_CONTEXT prev
     }
     owner = found->second->store;
     position = found->second->position + 1;
-    TheContexts().live.erase(found);
+    if (--found->second->refs == 0) TheContexts().live.erase(found);
   } else {
+    const auto open = TheContexts().openStores.find(store);
+    if (open != TheContexts().openStores.end()) owner = open->second.store;
     for (const auto& entry : TheContexts().live) {
-      if (entry.second->store.get() == store) owner = entry.second->store;
+      if (owner == nullptr && entry.second->store.get() == store) owner = entry.second->store;
     }
     if (owner == nullptr) {
       World::Get().Violation("CertEnumCertificatesInStore: no live context holds this store (its certificate was freed)");

@@ -37,6 +37,9 @@ void Handshake(Handle& request);
 // the script says this WinHTTP predates it.
 BOOL QueryRequestTimes(const Handle& handle, void* buffer, DWORD* bufferLength);
 
+// GlobalFree (double_proxy.cc) of an issuer list: true if `memory` was one, now freed.
+bool FreeIssuerList(HGLOBAL memory);
+
 // Certificate contexts and issuer lists handed out and not yet freed.
 int64_t LiveCertContexts();
 int64_t LiveIssuerLists();
