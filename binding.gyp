@@ -37,6 +37,8 @@
             'native/tls_request_times.cc',
             'native/proxy_found.cc',
             'native/proxy_lookup.cc',
+            'native/tls_cert_store.cc',
+            'native/client_cert_wrap.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

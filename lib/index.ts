@@ -23,6 +23,10 @@ export { ProxyTimeoutError } from './proxy/errors';
 export * from './errors';
 export { CertificatePinError } from './tls/pin-error';
 export { ClientCertificateNeededError } from './tls/client-cert-error';
+export { ClientCertificateNotFoundError } from './tls/client-cert-not-found';
+export { listClientCertificates, type ListClientCertificatesOptions } from './tls/client-cert-list';
+export type { ClientCertificateInfo, CertificateStoreLocation } from './tls/client-cert-info';
+export type { ClientCertificate, ClientCertificateOption } from './tls/client-cert-option';
 export type { TlsOptions, TlsVersion } from './tls/options';
 export type { PeerCertificate } from './tls/certificate';
 

@@ -1,5 +1,6 @@
 // Module entry: registers the native classes (Session, Connection, Request), crackUrl, and two diagnostics.
 #include "addon.h"
+#include "client_cert_wrap.h"
 #include "connection_wrap.h"
 #include "napi_args.h"
 #include "proxy_resolver.h"
@@ -18,6 +19,8 @@ WinHttpAddon::WinHttpAddon(Napi::Env env, Napi::Object exports) : dispatcher_(Di
                            InstanceValue("Request", RequestWrap::Define(env)),
                            InstanceValue("ProxyResolver", ProxyResolverWrap::Define(env)),
                            InstanceValue("crackUrl", Napi::Function::New(env, CrackUrl, "crackUrl")),
+                           InstanceValue("ClientCertificate", ClientCertWrap::Define(env)),
+                           InstanceValue("listMyStore", Napi::Function::New(env, ListMyStoreJs, "listMyStore")),
                            InstanceMethod("liveRequests", &WinHttpAddon::LiveRequests),
                            InstanceMethod("formatMessage", &WinHttpAddon::FormatMessage),
                        });

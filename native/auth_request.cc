@@ -5,26 +5,7 @@
 #include "napi_args.h"
 #include "native_error.h"
 #include "request_wrap.h"
-
-namespace {
-
-// Overwrites a secret's characters before its memory is released (volatile: the stores may not be optimised away).
-template <typename Text>
-void Wipe(Text& text) {
-  volatile typename Text::value_type* chars = &text[0];
-  for (size_t i = 0; i < text.size(); ++i) chars[i] = 0;
-  text.clear();
-}
-
-// A secret argument as a wide string; the UTF-16 copy Node-API makes is wiped here, the result by the caller.
-std::wstring SecretArg(const Napi::Value& value) {
-  std::u16string utf16 = value.As<Napi::String>().Utf16Value();
-  std::wstring wide = WideFromUtf16(utf16);
-  Wipe(utf16);
-  return wide;
-}
-
-}  // namespace
+#include "secret_arg.h"
 
 // queryAuthSchemes() -> { supported, first, target }: the WINHTTP_AUTH_SCHEME_* bits the 401/407 offered, the
 // scheme the server listed first, and WINHTTP_AUTH_TARGET_SERVER or _PROXY. Valid once the response head was read

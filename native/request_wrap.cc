@@ -24,6 +24,7 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("serverCertificates", &RequestWrap::ServerCertificates),
                          InstanceMethod("clientCertIssuers", &RequestWrap::ClientCertIssuers),
                          InstanceMethod("useNoClientCertificate", &RequestWrap::UseNoClientCertificate),
+                         InstanceMethod("setClientCertificate", &RequestWrap::SetClientCertificate),
                          InstanceMethod("send", &RequestWrap::Send),
                          InstanceMethod("write", &RequestWrap::Write),
                          InstanceMethod("receiveResponse", &RequestWrap::ReceiveResponse),

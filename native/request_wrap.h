@@ -37,6 +37,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value ServerCertificates(const Napi::CallbackInfo& info);
   Napi::Value ClientCertIssuers(const Napi::CallbackInfo& info);
   Napi::Value UseNoClientCertificate(const Napi::CallbackInfo& info);
+  Napi::Value SetClientCertificate(const Napi::CallbackInfo& info);  // native/client_cert_wrap.cc
   // Asynchronous: each ends with one completion event or REQUEST_ERROR.
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);

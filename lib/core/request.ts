@@ -169,11 +169,15 @@ export class Request extends EventEmitter {
       (status, value, asyncApi, error, secureFailure, head) =>
         this.#onStatus(status, value, asyncApi, error, secureFailure, head)));
     try {
-      // A connection verified under a relaxation is never kept alive, so it cannot serve another request: Wine's
-      // WinHTTP pools connections across sessions (a strict session was seen reusing a relaxed one's connection).
-      const relaxed = secure && tls.securityFlags !== 0;
-      this.#configure(timeouts, relaxed ? { ...behaviour, keepAlive: false } : behaviour,
+      // A connection verified under a relaxation, or authenticated with a client certificate, is never kept alive,
+      // so it cannot serve another request: Wine's WinHTTP pools connections across sessions (a strict session was
+      // seen reusing a relaxed one's connection, and a session without a certificate one authenticated with it).
+      const certificate = secure ? tls.clientCertificate : undefined;
+      const unshared = secure && (tls.securityFlags !== 0 || certificate !== undefined);
+      this.#configure(timeouts, unshared ? { ...behaviour, keepAlive: false } : behaviour,
         secure ? tlsRequestOptions(tls) : []);
+      // Before the first send, as the WINHTTP_OPTION_CLIENT_CERT_CONTEXT reference allows: no 12044 round trip.
+      if (certificate !== undefined) callNative(() => this.#native.setClientCertificate(certificate.native));
     } catch (error) {
       // Not yet known to the connection: close the handle only.
       this.#closed = true;

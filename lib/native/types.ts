@@ -45,6 +45,8 @@ export interface NativeRequest {
   clientCertIssuers(): Buffer[];
   /** WINHTTP_OPTION_CLIENT_CERT_CONTEXT = WINHTTP_NO_CLIENT_CERT_CONTEXT. */
   useNoClientCertificate(): void;
+  /** WINHTTP_OPTION_CLIENT_CERT_CONTEXT = the certificate's context (WinHTTP duplicates it). */
+  setClientCertificate(certificate: NativeClientCertificate): void;
   send(totalLength: number, firstBytes?: Uint8Array): void;
   write(bytes: Uint8Array): void;
   receiveResponse(): void;
@@ -61,6 +63,11 @@ export interface NativeRequest {
   queryAuthSchemes(): { supported: number; first: number; target: number };
   /** WinHttpSetCredentials; null user name and password: the logged-on user's (NTLM, Negotiate). */
   setCredentials(target: number, scheme: number, userName: string | null, password: string | null): void;
+}
+
+/** A client certificate's CryptoAPI context, held until the object is collected (native/client_cert_wrap.h). */
+export interface NativeClientCertificate {
+  der(): Buffer;
 }
 
 export interface CrackedUrl {
@@ -120,6 +127,12 @@ export interface NativeBinding {
     onStatus: StatusHandler,
   ) => NativeRequest;
   crackUrl(url: string): CrackedUrl;
+  ClientCertificate: {
+    new (kind: 'store', localMachine: boolean, der: Uint8Array): NativeClientCertificate;
+    new (kind: 'pfx', pfx: Uint8Array, passphrase: string): NativeClientCertificate;
+  };
+  /** Every certificate of CurrentUser\\MY or LocalMachine\\MY. */
+  listMyStore(localMachine: boolean): { der: Buffer; hasPrivateKey: boolean }[];
   liveRequests(): number;
   formatMessage(code: number): string;
 }

@@ -55,6 +55,8 @@ const TLS = 'not supported: certificates are checked against the Windows certifi
 const NO_REJECT_UNAUTHORIZED = 'not supported: there is no switch that turns certificate verification off; name the ' +
   'one failure to accept on a session: new Session({ tls: { dangerouslyAcceptUnknownCa | dangerouslyAcceptWrongHostName | ' +
   'dangerouslyAcceptExpiredCertificate | dangerouslyAcceptWrongUsage: true } })';
+const CLIENT_CERTIFICATE = 'set a client certificate on a session: new Session({ tls: { clientCertificate: ' +
+  '{ pfx, passphrase } | { thumbprint } | { subject } } }) (its key stays in the Windows store)';
 const TLS_VERSION = 'set it on a session: new Session({ tls: { minVersion, maxVersion } })';
 const LOW_LEVEL_REDIRECT = 'the low-level Request never follows redirects (it returns every 3xx): use request()';
 
@@ -63,10 +65,10 @@ const HINTS: Record<string, string> = {
   rejectUnauthorized: NO_REJECT_UNAUTHORIZED,
   insecure: NO_REJECT_UNAUTHORIZED,
   ca: 'not supported: add the CA to the Windows certificate store (CurrentUser or LocalMachine Root)',
-  cert: TLS,
-  key: TLS,
-  pfx: TLS,
-  passphrase: TLS,
+  cert: CLIENT_CERTIFICATE,
+  key: CLIENT_CERTIFICATE,
+  pfx: CLIENT_CERTIFICATE,
+  passphrase: CLIENT_CERTIFICATE,
   ciphers: TLS,
   servername: TLS,
   checkServerIdentity: 'not supported: pin the certificate instead: new Session({ tls: { pins: { [host]: [...] } } })',

@@ -5,6 +5,7 @@
 import { invalidArg } from '../errors';
 import { refuseUnknownOptions } from '../policy/options';
 import { parsePins, type CertificatePins } from './pins';
+import { resolveClientCertificate, type ClientCertificate, type ClientCertificateOption } from './client-cert-option';
 
 export interface TlsOptions {
   /**
@@ -31,6 +32,11 @@ export interface TlsOptions {
    * refused before its body is read (CertificatePinError).
    */
   pins?: Record<string, readonly string[]>;
+  /**
+   * The certificate to present when a server asks for one: from the Windows store (CurrentUser or LocalMachine
+   * "MY", by thumbprint or subject) or from a PFX with its passphrase. Its private key stays with Windows.
+   */
+  clientCertificate?: ClientCertificateOption;
 }
 
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
@@ -43,6 +49,8 @@ export interface TlsSettings {
   /** WINHTTP_FLAG_SECURE_PROTOCOL_* bits, or undefined to leave Windows' default. */
   secureProtocols: number | undefined;
   pins: CertificatePins;
+  /** Set on every https request (WINHTTP_OPTION_CLIENT_CERT_CONTEXT) before it is sent. */
+  clientCertificate: ClientCertificate | undefined;
 }
 
 // SECURITY_FLAG_* (winhttp.h, WINHTTP_OPTION_SECURITY_FLAGS).
@@ -64,10 +72,10 @@ const VERSIONS: readonly (readonly [TlsVersion, number])[] = [
   ['TLSv1.3', 0x00002000],
 ];
 
-const TLS_KEYS = [...RELAXATION_NAMES, 'checkRevocation', 'minVersion', 'maxVersion', 'pins'];
+const TLS_KEYS = [...RELAXATION_NAMES, 'checkRevocation', 'minVersion', 'maxVersion', 'pins', 'clientCertificate'];
 
 export const DEFAULT_TLS: Readonly<TlsSettings> = Object.freeze({
-  securityFlags: 0, checkRevocation: false, secureProtocols: undefined, pins: new Map(),
+  securityFlags: 0, checkRevocation: false, secureProtocols: undefined, pins: new Map(), clientCertificate: undefined,
 });
 
 function versionIndex(name: string, value: unknown): number {
@@ -100,7 +108,9 @@ export function resolveTls(options: TlsOptions | undefined): Readonly<TlsSetting
     secureProtocols = VERSIONS.slice(low, high + 1).reduce((bits, [, bit]) => bits | bit, 0);
   }
   const pins = parsePins(options.pins);
-  return Object.freeze({ securityFlags, checkRevocation, secureProtocols, pins });
+  // Last: it opens a store or imports a PFX, so every other option is checked first.
+  const clientCertificate = resolveClientCertificate(options.clientCertificate);
+  return Object.freeze({ securityFlags, checkRevocation, secureProtocols, pins, clientCertificate });
 }
 
 const WINHTTP_OPTION_SECURITY_FLAGS = 31;

@@ -5,8 +5,8 @@
 import { Session, WinHttpError, request } from '../../lib';
 import { STATUS, contractDouble, finishedTrace, useContractDouble, type StepName } from './helpers/contract-double';
 import { NativeExchange } from './helpers/native-exchange';
+import { getBinding } from '../../lib/native/binding';
 
-const WINHTTP_OPTION_CLIENT_CERT_CONTEXT = 47;
 const WINHTTP_OPTION_REDIRECT_POLICY = 88;
 const WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS = 89;
 // Not a connection error: lib/ reports those during the body as ResponseTruncatedError.
@@ -68,13 +68,18 @@ it('reports SECURE_FAILURE flags with 12175', async () => {
 
 it('answers 12044 until a client certificate is set, then succeeds on the same handle', async () => {
   contractDouble().setScenario({ routes: { '/cert': { clientCertNeeded: true, body: 'ok' } } });
+  const der = Buffer.from('a client certificate');
+  const pfx = Buffer.from('its PFX');
+  contractDouble().setCertStores({ pfx: [{ bytes: pfx, password: 'pw', certificates: [{ der, hasPrivateKey: true }] }] });
   const exchange = new NativeExchange('/cert', 0x00800000);
   const first = await exchange.call((r) => r.send(0));
   expect([first.status, first.error, first.asyncApi]).toEqual([STATUS.REQUEST_ERROR, 12044, 5]);
-  exchange.request.setOption(WINHTTP_OPTION_CLIENT_CERT_CONTEXT, 0);
+  // WINHTTP_OPTION_CLIENT_CERT_CONTEXT after the 12044, as its reference says, then the same handle is sent again.
+  exchange.request.setClientCertificate(new (getBinding().ClientCertificate)('pfx', pfx, 'pw'));
   expect((await exchange.call((r) => r.send(0))).status).toBe(STATUS.SENDREQUEST_COMPLETE);
   expect((await exchange.call((r) => r.receiveResponse())).status).toBe(STATUS.HEADERS_AVAILABLE);
   await exchange.close();
+  expect((await finishedTrace('/cert')).clientCertificate).toEqual(der);
 });
 
 it('asks for the request again with 12032, then answers it', async () => {

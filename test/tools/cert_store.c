@@ -1,11 +1,15 @@
 /*
  * cert_store: puts a test CA into, or takes it out of, the Windows certificate store that WinHTTP trusts
  * (LocalMachine\Root), so the suite can test trust in the Windows store with a loopback server
- * (test/helpers/trusted-ca.ts drives it; docs/wine.md explains the mechanism).
+ * (test/helpers/trusted-ca.ts drives it; docs/wine.md explains the mechanism); and puts a test client certificate
+ * with its private key into CurrentUser\MY, or takes it out (test/helpers/client-cert-store.ts).
  *
  *   cert_store add <ca.pem>      adds the certificate; adding one already there is not an error
  *   cert_store remove <ca.pem>   deletes every copy of it; removing one not there is not an error
  *   cert_store has <ca.pem>      exit status 0 if it is there, 1 if not
+ *   cert_store add-my <client.pfx> <password>   imports the PFX's certificate that has a key into CurrentUser\MY, the
+ *                                key persisted in the user's key store (as certmgr's import does)
+ *   cert_store remove-my <client.pem>           deletes every copy of that certificate from CurrentUser\MY
  *
  * Exit status 2 for bad usage, 3 for a failed Windows call (the message on stderr names the call and the error).
  * LocalMachine\Root needs an elevated process on Windows (CurrentUser\Root would ask the user in a dialog); under
@@ -96,9 +100,72 @@ static int has(HCERTSTORE store, PCCERT_CONTEXT cert) {
   return 0;
 }
 
+static HCERTSTORE open_current_user_my(void) {
+  return CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_CURRENT_USER, L"MY");
+}
+
+/* CurrentUser\MY gets the PFX's certificate that has a private key, with the key's container (KEY_PROV_INFO). */
+static int add_my(const char *pfx_path, const char *password) {
+  FILE *file = fopen(pfx_path, "rb");
+  if (file == NULL) {
+    fprintf(stderr, "cert_store: cannot read %s\n", pfx_path);
+    return EXIT_WINDOWS;
+  }
+  static BYTE bytes[64 * 1024];
+  CRYPT_DATA_BLOB blob = {(DWORD)fread(bytes, 1, sizeof(bytes), file), bytes};
+  fclose(file);
+  wchar_t wide[256];
+  if (MultiByteToWideChar(CP_UTF8, 0, password, -1, wide, 256) == 0) return fail("MultiByteToWideChar");
+  HCERTSTORE pfx = PFXImportCertStore(&blob, wide, CRYPT_USER_KEYSET);
+  if (pfx == NULL) return fail("PFXImportCertStore");
+  HCERTSTORE my = open_current_user_my();
+  int status = 0;
+  if (my == NULL) {
+    status = fail("CertOpenStore(CurrentUser\\MY)");
+  } else {
+    PCCERT_CONTEXT cert = NULL;
+    DWORD size = 0;
+    while ((cert = CertEnumCertificatesInStore(pfx, cert)) != NULL) {
+      if (CertGetCertificateContextProperty(cert, CERT_KEY_PROV_INFO_PROP_ID, NULL, &size)) break;
+    }
+    if (cert == NULL) {
+      fprintf(stderr, "cert_store: no certificate in %s has a private key\n", pfx_path);
+      status = EXIT_WINDOWS;
+    } else {
+      if (!CertAddCertificateContextToStore(my, cert, CERT_STORE_ADD_REPLACE_EXISTING, NULL)) {
+        status = fail("CertAddCertificateContextToStore");
+      } else if (!CertControlStore(my, 0, CERT_STORE_CTRL_COMMIT, NULL)) {
+        status = fail("CertControlStore(CERT_STORE_CTRL_COMMIT)");
+      }
+      CertFreeCertificateContext(cert);
+    }
+    CertCloseStore(my, 0);
+  }
+  CertCloseStore(pfx, 0);
+  return status;
+}
+
+static int remove_my(const char *pem_path) {
+  PCCERT_CONTEXT cert = load_pem(pem_path);
+  if (cert == NULL) return EXIT_WINDOWS;
+  HCERTSTORE my = open_current_user_my();
+  int status;
+  if (my == NULL) {
+    status = fail("CertOpenStore(CurrentUser\\MY)");
+  } else {
+    status = remove_all(my, cert);
+    if (status == 0 && !CertControlStore(my, 0, CERT_STORE_CTRL_COMMIT, NULL)) status = fail("CertControlStore(CERT_STORE_CTRL_COMMIT)");
+    CertCloseStore(my, 0);
+  }
+  CertFreeCertificateContext(cert);
+  return status;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 4 && strcmp(argv[1], "add-my") == 0) return add_my(argv[2], argv[3]);
+  if (argc == 3 && strcmp(argv[1], "remove-my") == 0) return remove_my(argv[2]);
   if (argc != 3 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "remove") != 0 && strcmp(argv[1], "has") != 0)) {
-    fprintf(stderr, "usage: cert_store add|remove|has <ca.pem>\n");
+    fprintf(stderr, "usage: cert_store add|remove|has <ca.pem> | add-my <client.pfx> <password> | remove-my <client.pem>\n");
     return EXIT_USAGE;
   }
   PCCERT_CONTEXT cert = load_pem(argv[2]);

@@ -11,9 +11,9 @@ describe('request()', () => {
   it.each([
     ['rejectUnauthorized', false, /"rejectUnauthorized" \(not supported: there is no switch that turns certificate verification off/],
     ['ca', 'PEM', /"ca" \(not supported: add the CA to the Windows certificate store/],
-    ['cert', 'PEM', /"cert" \(not supported/],
-    ['key', 'PEM', /"key" \(not supported/],
-    ['pfx', Buffer.alloc(1), /"pfx" \(not supported/],
+    ['cert', 'PEM', /"cert" \(set a client certificate on a session: new Session\(\{ tls: \{ clientCertificate: /],
+    ['key', 'PEM', /"key" \(set a client certificate on a session/],
+    ['pfx', Buffer.alloc(1), /"pfx" \(set a client certificate on a session: .* \{ pfx, passphrase \} \| \{ thumbprint \} \| \{ subject \}/],
     ['agent', {}, /"agent" \(not supported: connections are pooled by a Session; use \{ session: new Session\(\{ \.\.\. \}\) \}\)/],
     ['dispatcher', {}, /"dispatcher" \(not supported: connections are pooled by a Session/],
     ['maxRedirections', 3, /"maxRedirections" \(use maxRedirects\)/],

@@ -88,6 +88,8 @@ export interface DoubleStats {
   liveCertContexts: number;
   /** WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST answers not yet given back with GlobalFree. */
   liveIssuerLists: number;
+  /** Certificate stores opened (CertOpenStore, PFXImportCertStore) and not yet closed. */
+  liveCertStores: number;
   violations: string[];
 }
 
@@ -103,6 +105,20 @@ export interface TraceEntry {
   received: Buffer;
   /** Per response, the credentials each target received: "server|proxy Scheme user:password" or "(logged-on user)". */
   credentials: string[];
+  /** DER of the client certificate presented at the last send (WinHTTP's duplicate of CLIENT_CERT_CONTEXT); empty: none. */
+  clientCertificate: Buffer;
+}
+
+export interface ScriptedCertificate {
+  der: Uint8Array;
+  hasPrivateKey: boolean;
+}
+
+/** What CurrentUser\MY and LocalMachine\MY hold, and the PFX files PFXImportCertStore knows (reset per test). */
+export interface CertStores {
+  currentUser?: ScriptedCertificate[];
+  localMachine?: ScriptedCertificate[];
+  pfx?: { bytes: Uint8Array; password: string; certificates: ScriptedCertificate[] }[];
 }
 
 interface DoubleControl {
@@ -110,6 +126,9 @@ interface DoubleControl {
   reset(): void;
   stats(): DoubleStats;
   trace(): TraceEntry[];
+  setCertStores(stores: CertStores): void;
+  /** dwFlags of each PFXImportCertStore call since the stores were set. */
+  pfxImportFlags(): number[];
 }
 
 export function contractDouble(): DoubleControl {
@@ -134,7 +153,8 @@ export async function expectAllReleased(timeoutMs = 10000): Promise<void> {
     const stats = contractDouble().stats();
     const live = liveNativeRequests();
     const left = { openHandles: stats.openHandles, liveHandles: stats.liveHandles, busyTasks: stats.busyTasks,
-      liveCertContexts: stats.liveCertContexts, liveIssuerLists: stats.liveIssuerLists, liveNativeRequests: live };
+      liveCertContexts: stats.liveCertContexts, liveIssuerLists: stats.liveIssuerLists,
+      liveCertStores: stats.liveCertStores, liveNativeRequests: live };
     if (Object.values(left).every((n) => n === 0)) break;
     if (Date.now() > deadline) throw new Error(`not released after ${timeoutMs} ms: ${JSON.stringify(left)}`);
   }

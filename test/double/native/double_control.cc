@@ -2,6 +2,7 @@
 #include "double_control.h"
 #include <memory>
 #include "wide_string.h"  // native/, on the include path of the double build
+#include "double_cert_store.h"
 #include "double_proxy.h"
 #include "double_tls.h"
 #include "double_world.h"
@@ -20,6 +21,7 @@ Napi::Value SetScenario(const Napi::CallbackInfo& info) {
 
 Napi::Value Reset(const Napi::CallbackInfo& info) {
   World::Get().Install(std::make_shared<Script>());
+  SetCertStores(CertStores());
   return info.Env().Undefined();
 }
 
@@ -40,6 +42,7 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   set("busyTasks", static_cast<int64_t>(Executor::Get().Busy()));
   set("liveCertContexts", LiveCertContexts());
   set("liveIssuerLists", LiveIssuerLists());
+  set("liveCertStores", LiveCertStores());
   const std::vector<std::string> violations = world.violations();
   Napi::Array list = Napi::Array::New(env, violations.size());
   for (uint32_t i = 0; i < violations.size(); ++i) list.Set(i, Napi::String::New(env, violations[i]));
@@ -77,9 +80,53 @@ Napi::Value Traces(const Napi::CallbackInfo& info) {
     }
     item.Set("credentials", credentials);
     item.Set("received", Napi::Buffer<char>::Copy(env, trace.received.data(), trace.received.size()));
+    item.Set("clientCertificate",
+             Napi::Buffer<char>::Copy(env, trace.clientCertificate.data(), trace.clientCertificate.size()));
     list.Set(i, item);
   }
   return list;
+}
+
+std::string Bytes(const Napi::Value& value, const char* where) {
+  if (!value.IsTypedArray()) throw Napi::TypeError::New(value.Env(), std::string(where) + " must be a Uint8Array");
+  Napi::Uint8Array bytes = value.As<Napi::Uint8Array>();
+  return std::string(reinterpret_cast<const char*>(bytes.Data()), bytes.ByteLength());
+}
+
+std::vector<ScriptedCertificate> Certificates(const Napi::Value& value, const char* where) {
+  std::vector<ScriptedCertificate> list;
+  if (value.IsUndefined()) return list;
+  if (!value.IsArray()) throw Napi::TypeError::New(value.Env(), std::string(where) + " must be an array");
+  Napi::Array array = value.As<Napi::Array>();
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    Napi::Object item = array.Get(i).As<Napi::Object>();
+    list.push_back({Bytes(item.Get("der"), where), item.Get("hasPrivateKey").ToBoolean().Value()});
+  }
+  return list;
+}
+
+// setCertStores({ currentUser?, localMachine?: [{ der, hasPrivateKey }], pfx?: [{ bytes, password, certificates }] }).
+Napi::Value SetCertStoresJs(const Napi::CallbackInfo& info) {
+  Napi::Object given = info[0].As<Napi::Object>();
+  CertStores stores;
+  stores.currentUser = Certificates(given.Get("currentUser"), "currentUser");
+  stores.localMachine = Certificates(given.Get("localMachine"), "localMachine");
+  if (given.Has("pfx")) {
+    Napi::Array pfx = given.Get("pfx").As<Napi::Array>();
+    for (uint32_t i = 0; i < pfx.Length(); ++i) {
+      Napi::Object item = pfx.Get(i).As<Napi::Object>();
+      stores.pfx.push_back({Bytes(item.Get("bytes"), "pfx[].bytes"),
+                            WideFromUtf16(item.Get("password").As<Napi::String>().Utf16Value()),
+                            Certificates(item.Get("certificates"), "pfx[].certificates")});
+    }
+  }
+  SetCertStores(std::move(stores));
+  return info.Env().Undefined();
+}
+
+// pfxImportFlags() -> the dwFlags of each PFXImportCertStore call since the stores were set.
+Napi::Value PfxImportFlagsJs(const Napi::CallbackInfo& info) {
+  return Numbers(info.Env(), PfxImportFlags());
 }
 
 }  // namespace
@@ -91,5 +138,7 @@ Napi::Object CreateDoubleControl(Napi::Env env) {
   control.Set("stats", Napi::Function::New(env, Stats, "stats"));
   control.Set("trace", Napi::Function::New(env, Traces, "trace"));
   control.Set("proxy", CreateProxyControl(env));
+  control.Set("setCertStores", Napi::Function::New(env, SetCertStoresJs, "setCertStores"));
+  control.Set("pfxImportFlags", Napi::Function::New(env, PfxImportFlagsJs, "pfxImportFlags"));
   return control;
 }

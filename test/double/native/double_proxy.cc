@@ -16,6 +16,7 @@
 // A PAC file is scripted as rules: the first rule whose text occurs in the URL gives the FindProxyForURL result
 // ("PROXY a:1; DIRECT"), else "DIRECT". WPAD discovery finds a scripted PAC URL or fails with its error.
 #include "double_proxy.h"
+#include "double_tls.h"
 #include <chrono>
 #include <cstdlib>
 #include <cstring>

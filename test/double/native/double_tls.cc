@@ -8,36 +8,16 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "double_cert_contexts.h"
 #include "double_world.h"
 
 namespace contract_double {
-namespace {
-
-// The certificates of one handshake, as a certificate store: shared by every context enumerated from it.
-struct CertStore {
-  std::vector<std::string> der;
-};
-
-struct OwnedContext {
-  CERT_CONTEXT context;
-  std::shared_ptr<CertStore> store;
-  size_t index;      // in store->der
-  long position;     // in the store's enumeration order, or -1 for the context WinHttpQueryOption handed out
-};
-
-// Contexts handed out, by the pointer the caller holds. Never destroyed (pool threads may free during exit).
-struct Contexts {
-  std::mutex mutex;
-  std::map<PCCERT_CONTEXT, std::unique_ptr<OwnedContext>> live;
-  std::map<void*, std::unique_ptr<uint8_t[]>> issuerLists;  // GlobalFree frees these
-};
 
 Contexts& TheContexts() {
   static Contexts* contexts = new Contexts();
   return *contexts;
 }
 
-// With TheContexts().mutex held.
 PCCERT_CONTEXT NewContext(const std::shared_ptr<CertStore>& store, size_t index, long position) {
   auto owned = std::make_unique<OwnedContext>();
   owned->store = store;
@@ -53,6 +33,8 @@ PCCERT_CONTEXT NewContext(const std::shared_ptr<CertStore>& store, size_t index,
   TheContexts().live.emplace(pointer, std::move(owned));
   return pointer;
 }
+
+namespace {
 
 struct Waiver {
   DWORD ignoreFlag;
@@ -235,7 +217,6 @@ BOOL QueryPerformanceFrequency(LARGE_INTEGER* frequency) {
   return TRUE;
 }
 
-
 // "Frees a certificate context" (CertFreeCertificateContext reference); a NULL context is allowed. Freeing one that is
 // not live (freed twice, or never handed out) is a violation.
 BOOL CertFreeCertificateContext(PCCERT_CONTEXT context) {
@@ -248,6 +229,8 @@ BOOL CertFreeCertificateContext(PCCERT_CONTEXT context) {
       World::Get().Violation("CertFreeCertificateContext: not a live certificate context (freed twice?)");
       return TRUE;
     }
+    // CertDuplicateCertificateContext counts references to the same context; the last free releases it.
+    if (--found->second->refs > 0) return TRUE;
     owned = std::move(found->second);
     TheContexts().live.erase(found);
   }
@@ -270,10 +253,12 @@ PCCERT_CONTEXT CertEnumCertificatesInStore(HCERTSTORE store, PCCERT_CONTEXT prev
     }
     owner = found->second->store;
     position = found->second->position + 1;
-    TheContexts().live.erase(found);
+    if (--found->second->refs == 0) TheContexts().live.erase(found);
   } else {
+    const auto open = TheContexts().openStores.find(store);
+    if (open != TheContexts().openStores.end()) owner = open->second.store;
     for (const auto& entry : TheContexts().live) {
-      if (entry.second->store.get() == store) owner = entry.second->store;
+      if (owner == nullptr && entry.second->store.get() == store) owner = entry.second->store;
     }
     if (owner == nullptr) {
       World::Get().Violation("CertEnumCertificatesInStore: no live context holds this store (its certificate was freed)");

@@ -34,6 +34,7 @@ struct Trace {
   std::vector<std::wstring> headerLines;  // the request's header lines as last sent ("Name: value"), in order
   std::string received;              // every request body byte the "server" got: optional data, then each write
   std::vector<std::wstring> credentials;  // per response: "server|proxy Scheme user[:password]" as received
+  std::string clientCertificate;     // DER of the client certificate presented at the last send (empty: none)
 };
 
 class World {

@@ -5,6 +5,7 @@
 // ERROR_INSUFFICIENT_BUFFER with the size needed.
 #include <cstring>
 #include <string>
+#include "double_cert_store.h"
 #include "double_proxy.h"
 #include "double_world.h"
 #include "double_tls.h"
@@ -68,6 +69,10 @@ BOOL WinHttpSetOption(HINTERNET value, DWORD option, LPVOID buffer, DWORD buffer
   DWORD injected;
   if (World::Get().TakeCallFault(api, option, &injected)) return Fail(api, injected, "");
   if (option == WINHTTP_OPTION_PROXY) return SetProxyOption(handle, buffer, bufferLength);
+  if (option == WINHTTP_OPTION_CLIENT_CERT_CONTEXT) {
+    if (buffer == nullptr) ReleaseClientCertContext(*handle);  // WINHTTP_NO_CLIENT_CERT_CONTEXT
+    else if (!HoldClientCertContext(*handle, buffer, bufferLength)) return FALSE;
+  }
   std::lock_guard<std::mutex> lock(handle->mutex);
   if (option == WINHTTP_OPTION_CONTEXT_VALUE) {
     std::memcpy(&handle->context, buffer, sizeof(DWORD_PTR));

@@ -3,6 +3,7 @@
 // HANDLE_CLOSING, queued last, is delivered last.
 #include "request_flow.h"
 #include <algorithm>
+#include "double_cert_store.h"
 #include "notifier.h"
 #include "request_steps.h"
 
@@ -104,6 +105,7 @@ void Closing(const std::shared_ptr<Handle>& handle) {
     std::lock_guard<std::mutex> lock(handle->parent->mutex);
     handle->parent->connectionOpen = false;
   }
+  ReleaseClientCertContext(*handle);
   if (context != 0) Notify(*handle, WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, StatusInfo::OfHandle());
   Trace trace;
   {

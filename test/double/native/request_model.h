@@ -80,6 +80,7 @@ struct RequestModel {
   bool dropConnection = false;
   bool serverCertificateKnown = false;
   bool clientCertAsked = false;
+  PCCERT_CONTEXT clientCert = nullptr;  // WinHTTP's duplicate of WINHTTP_OPTION_CLIENT_CERT_CONTEXT (double_cert_store.h)
   std::array<uint64_t, WinHttpRequestTimeMax> requestTimes{};  // WINHTTP_OPTION_REQUEST_TIMES, 0: not reached  // a send ended with 12044: WINHTTP_OPTION_CLIENT_CERT_ISSUER_LIST answers  // the TLS handshake has run: WINHTTP_OPTION_SERVER_CERT_CONTEXT answers
   int grown = 0;              // headers lengthened so far (Response::growOnShortBuffer)
   AuthState auth;             // credentials set, the challenge answered (double_auth.h)

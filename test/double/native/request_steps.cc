@@ -4,6 +4,7 @@
 #include "request_steps.h"
 #include <algorithm>
 #include <cstring>
+#include "double_cert_store.h"
 #include "double_tls.h"
 #include "notifier.h"
 #include "request_flow.h"
@@ -118,6 +119,7 @@ void Send(Handle& handle) {
     const auto cert = handle.options.find(WINHTTP_OPTION_CLIENT_CERT_CONTEXT);
     certSet = cert != handle.options.end();
     noCert = certSet && cert->second.empty();  // WINHTTP_NO_CLIENT_CERT_CONTEXT
+    request.trace.clientCertificate = ClientCertificateDer(handle);
     secureFailure = SecureFailureAfterOptions(handle, response->secureFailure);
     secure = (request.openFlags & WINHTTP_FLAG_SECURE) != 0;
     request.serverCertificateKnown = secure;

@@ -125,6 +125,36 @@ HGLOBAL GlobalFree(HGLOBAL memory);
 BOOL CertFreeCertificateContext(PCCERT_CONTEXT context);
 PCCERT_CONTEXT CertEnumCertificatesInStore(HCERTSTORE store, PCCERT_CONTEXT previous);
 
+// CryptoAPI certificate stores (wincrypt.h) for client certificates: system "MY" stores and PFX import
+// (double_cert_store.cc).
+typedef const char* LPCSTR;
+typedef uintptr_t HCRYPTPROV_LEGACY;
+typedef CERT_NAME_BLOB CRYPT_DATA_BLOB;
+#define CERT_STORE_PROV_SYSTEM_W (reinterpret_cast<LPCSTR>(static_cast<uintptr_t>(10)))
+#define CERT_SYSTEM_STORE_CURRENT_USER 0x00010000
+#define CERT_SYSTEM_STORE_LOCAL_MACHINE 0x00020000
+#define CERT_STORE_READONLY_FLAG 0x00008000
+#define CERT_STORE_OPEN_EXISTING_FLAG 0x00004000
+#define CERT_CLOSE_STORE_FORCE_FLAG 0x00000001
+#define CERT_FIND_EXISTING 0x000d0000
+#define CERT_KEY_PROV_INFO_PROP_ID 2
+#define CERT_KEY_CONTEXT_PROP_ID 5
+#define CERT_NCRYPT_KEY_HANDLE_PROP_ID 78
+#define CRYPT_EXPORTABLE 0x00000001
+#define CRYPT_USER_KEYSET 0x00001000
+#define PKCS12_NO_PERSIST_KEY 0x00008000
+#define ERROR_FILE_NOT_FOUND 2
+#define ERROR_INVALID_DATA 13
+#define ERROR_INVALID_PASSWORD 86
+HCERTSTORE CertOpenStore(LPCSTR provider, DWORD encodingType, HCRYPTPROV_LEGACY cryptProv, DWORD flags, const void* para);
+BOOL CertCloseStore(HCERTSTORE store, DWORD flags);
+PCCERT_CONTEXT CertFindCertificateInStore(HCERTSTORE store, DWORD encodingType, DWORD findFlags, DWORD findType,
+                                          const void* findPara, PCCERT_CONTEXT previous);
+PCCERT_CONTEXT CertCreateCertificateContext(DWORD encodingType, const BYTE* encoded, DWORD length);
+PCCERT_CONTEXT CertDuplicateCertificateContext(PCCERT_CONTEXT context);
+BOOL CertGetCertificateContextProperty(PCCERT_CONTEXT context, DWORD propertyId, void* data, DWORD* length);
+HCERTSTORE PFXImportCertStore(CRYPT_DATA_BLOB* pfx, LPCWSTR password, DWORD flags);
+
 // Win32 (win32_double.cc).
 DWORD GetLastError();
 void SetLastError(DWORD code);
