@@ -17,6 +17,7 @@ import {
   WINHTTP_ACCESS_TYPE_NAMED_PROXY,
   WINHTTP_ACCESS_TYPE_NO_PROXY,
   WINHTTP_FLAG_SECURE,
+  WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH,
   WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT,
   WINHTTP_QUERY_CUSTOM,
 } from '../native/constants';
@@ -66,10 +67,15 @@ export interface SendOptions {
   contentLength?: number;
   /** The first body bytes, sent with the request itself (saves a round trip for small bodies). */
   body?: Uint8Array;
+  /**
+   * The body's length is unknown: sent with Transfer-Encoding: chunked and WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH;
+   * write() sends each chunk framed, endChunks() the last. Not with contentLength or body.
+   */
+  chunked?: boolean;
 }
 
 const OPEN_KEYS = ['timeouts', 'signal', ...BEHAVIOUR_KEYS];
-const SEND_KEYS = ['headers', 'contentLength', 'body'];
+const SEND_KEYS = ['headers', 'contentLength', 'body', 'chunked'];
 
 type Step = 'send' | 'write' | 'receive' | 'query' | 'read' | 'pump';
 type Phase = 'opened' | 'sending' | 'sent' | 'response' | 'ended';
@@ -95,12 +101,33 @@ const STEP_API: Record<Step, string> = {
 };
 
 const DEFAULT_READ_SIZE = 64 * 1024;
+// RFC 9112 §7.1: the last chunk, and the empty line that ends the (empty) trailer section.
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const MAX_READ_SIZE = 16 * 1024 * 1024;
 
 function asBytes(chunk: unknown, name: string): Uint8Array {
   const bytes = toBytes(chunk);
   if (bytes === undefined) throw invalidArg(name, 'must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
   return bytes;
+}
+
+// RFC 9112 §7.1: the size in hex, CRLF, the bytes, CRLF; one buffer, so one WinHttpWriteData per chunk.
+function chunkFrame(bytes: Uint8Array): Buffer {
+  const size = Buffer.from(`${bytes.byteLength.toString(16)}\r\n`, 'latin1');
+  return Buffer.concat([size, bytes, CRLF], size.byteLength + bytes.byteLength + 2);
+}
+const CRLF = Buffer.from('\r\n', 'latin1');
+
+function chunkedOption(options: SendOptions): boolean {
+  if (options.chunked === undefined || options.chunked === false) return false;
+  if (options.chunked !== true) throw invalidArg('options.chunked', 'must be a boolean');
+  if (options.contentLength !== undefined) {
+    throw invalidArg('options.contentLength', 'cannot go with chunked: a chunked body has no length up front', 'ERR_INVALID_ARG_VALUE');
+  }
+  if (options.body !== undefined) {
+    throw invalidArg('options.body', 'cannot go with chunked: write() each chunk after send()', 'ERR_INVALID_ARG_VALUE');
+  }
+  return true;
 }
 
 export interface Request {
@@ -134,6 +161,8 @@ export class Request extends EventEmitter {
   #closed = false;
   #phase: Phase = 'opened';
   #bodyRemaining = 0;
+  // A chunked body (send({ chunked: true })): 'open' until endChunks() has written the last chunk.
+  #chunks: 'none' | 'open' | 'ended' = 'none';
   #head: ResponseHead | undefined;
   // https: the server's certificates (DER) as read when the head arrived, or why they could not be read.
   #serverCertificates: Buffer[] | Error | undefined;
@@ -247,13 +276,14 @@ export class Request extends EventEmitter {
     if (this.#phase === 'response' && this.#challenged()) this.#phase = 'opened';
     this.#expectPhase('opened', 'send()');
     const pairs = normalizeHeaders(options.headers);
+    const chunked = chunkedOption(options);
     const first = options.body === undefined ? undefined : asBytes(options.body, 'body');
     const total = options.contentLength === undefined ? (first?.byteLength ?? 0)
       : validateByteCount('contentLength', options.contentLength);
     if (first !== undefined && first.byteLength > total) {
       throw outOfRange('body.byteLength', `<= contentLength (${total})`, first.byteLength);
     }
-    const lines = formatHeaderLines(requestHeadersFor(pairs, this.method, total));
+    const lines = formatHeaderLines(requestHeadersFor(pairs, this.method, chunked ? undefined : total));
     // Headers added to a handle stay on it: a resend on the same handle (after 12032 or a 401/407) sends them again
     // without adding them twice, and cannot change them.
     if (this.#headerLines === undefined) {
@@ -264,8 +294,10 @@ export class Request extends EventEmitter {
     }
     this.#phase = 'sending';
     this.#bodyRemaining = total - (first?.byteLength ?? 0);
+    this.#chunks = chunked ? 'open' : 'none';
     try {
-      await this.#step('send', () => this.#native.send(total, first));
+      // A chunked body's total is WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH: WinHTTP takes writes until WinHttpReceiveResponse.
+      await this.#step('send', () => this.#native.send(chunked ? WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH : total, first));
     } catch (error) {
       // After 12044 the request may be sent again on the same handle, with a client certificate or with
       // WINHTTP_NO_CLIENT_CERT_CONTEXT (WinHttpSendRequest reference).
@@ -275,11 +307,19 @@ export class Request extends EventEmitter {
     this.#phase = 'sent';
   }
 
-  /** WinHttpWriteData: the next body bytes; resolves with the count WinHTTP wrote. */
+  /**
+   * WinHttpWriteData: the next body bytes; resolves with the count WinHTTP wrote. A chunked body's bytes go as one
+   * chunk, framed here (WinHTTP sends what it is given: the framing is the caller's).
+   */
   async write(chunk: Uint8Array | string): Promise<number> {
     this.#expectPhase('sent', 'write()');
     const bytes = asBytes(chunk, 'chunk');
     if (bytes.byteLength === 0) return 0;
+    if (this.#chunks === 'ended') throw formatted(new InvalidStateError('write() after endChunks()'));
+    if (this.#chunks === 'open') {
+      const framed = chunkFrame(bytes);
+      return (await this.#step('write', () => this.#native.write(framed))) as number;
+    }
     if (bytes.byteLength > this.#bodyRemaining) {
       throw outOfRange('chunk.byteLength', `<= the ${this.#bodyRemaining} body bytes still due by contentLength`, bytes.byteLength);
     }
@@ -287,9 +327,20 @@ export class Request extends EventEmitter {
     return (await this.#step('write', () => this.#native.write(bytes))) as number;
   }
 
+  /** A chunked body's end: WinHttpWriteData of the last chunk, `0\r\n\r\n` (no trailers). */
+  async endChunks(): Promise<void> {
+    this.#expectPhase('sent', 'endChunks()');
+    if (this.#chunks !== 'open') throw formatted(new InvalidStateError('endChunks() needs a body sent with { chunked: true }, not yet ended'));
+    await this.#step('write', () => this.#native.write(LAST_CHUNK));
+    this.#chunks = 'ended';
+  }
+
   /** WinHttpReceiveResponse, then the status and headers (WinHttpQueryHeaders). */
   async receiveResponse(): Promise<ResponseHead> {
     this.#expectPhase('sent', 'receiveResponse()');
+    if (this.#chunks === 'open') {
+      throw formatted(new InvalidStateError('receiveResponse() before the chunked body was ended: endChunks() first'));
+    }
     if (this.#bodyRemaining > 0) {
       throw formatted(new InvalidStateError(`receiveResponse() before the body was written: ${this.#bodyRemaining} bytes still due`));
     }
