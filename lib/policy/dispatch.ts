@@ -163,6 +163,10 @@ async function sendBody(req: Request, headers: HeaderPairs, body: PreparedBody |
     }
     return;
   }
+  if (body.length === undefined) {
+    await sendChunked(req, headers, body.chunks);
+    return;
+  }
   await req.send({ headers, contentLength: body.length });
   let written = 0;
   for await (const chunk of body.chunks) {
@@ -174,4 +178,16 @@ async function sendBody(req: Request, headers: HeaderPairs, body: PreparedBody |
   if (written !== body.length) {
     throw invalidArg('body', `ended after ${written} of the ${body.length} bytes its length announced`, 'ERR_INVALID_ARG_VALUE');
   }
+}
+
+// A body of unknown length, sent as it comes, each chunk of the stream one HTTP chunk (Request frames it), then the
+// last chunk. A stream that fails or an abort leaves the body without its end, so the server never takes it whole.
+async function sendChunked(req: Request, headers: HeaderPairs, chunks: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
+  await req.send({ headers, chunked: true });
+  for await (const chunk of chunks) {
+    const bytes = toBytes(chunk);
+    if (bytes === undefined) throw invalidArg('body chunk', 'must be a string, Buffer or TypedArray');
+    await req.write(bytes);
+  }
+  await req.endChunks();
 }
