@@ -180,14 +180,17 @@ async function sendBody(req: Request, headers: HeaderPairs, body: PreparedBody |
   }
 }
 
-// A body of unknown length, sent as it comes, each chunk of the stream one HTTP chunk (Request frames it), then the
-// last chunk. A stream that fails or an abort leaves the body without its end, so the server never takes it whole.
+// A body of unknown length, sent as it comes: each chunk of the stream one HTTP chunk (Request frames it, in a copy,
+// so a larger one goes as HTTP chunks of WRITE_SIZE), then the last chunk. A stream that fails or an abort leaves the
+// body without its end, so the server never takes it whole.
 async function sendChunked(req: Request, headers: HeaderPairs, chunks: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
   await req.send({ headers, chunked: true });
   for await (const chunk of chunks) {
     const bytes = toBytes(chunk);
     if (bytes === undefined) throw invalidArg('body chunk', 'must be a string, Buffer or TypedArray');
-    await req.write(bytes);
+    for (let offset = 0; offset < bytes.byteLength; offset += WRITE_SIZE) {
+      await req.write(bytes.subarray(offset, offset + WRITE_SIZE));
+    }
   }
   await req.endChunks();
 }

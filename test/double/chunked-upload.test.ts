@@ -66,6 +66,19 @@ describe.each<Completion>(['pool', 'sync', 'random'])('completions %s', (complet
   });
 });
 
+it('request(): a chunk larger than 1 MiB goes as HTTP chunks of 1 MiB (the framing copy stays bounded)', async () => {
+  contractDouble().setScenario({ routes: { '/large': { body: 'ok' } } });
+  const session = new Session({ proxy: 'none' });
+  const large = Buffer.concat(Array.from({ length: 38 }, () => BYTES)).subarray(0, 2.5 * 1024 * 1024);
+  const res = await request('http://double.test/large', { method: 'PUT', body: chunksOf(large), session });
+  expect(await res.text()).toBe('ok');
+  const MiB = 1024 * 1024;
+  const expected = Buffer.concat([frame(large.subarray(0, MiB)), frame(large.subarray(MiB, 2 * MiB)),
+    frame(large.subarray(2 * MiB)), LAST_CHUNK]);
+  expect((await finishedTrace('/large')).received.equals(expected)).toBe(true);
+  session.close();
+});
+
 it('request(): an abort between two chunks rejects with AbortError, and the body never gets its last chunk', async () => {
   contractDouble().setScenario({ routes: { '/abort': { body: 'never' } } });
   const session = new Session({ proxy: 'none' });
