@@ -1,5 +1,5 @@
-// Request bodies for request(): bytes in memory, or a stream of chunks whose total length is known up front.
-// (Chunked uploads, where the length is unknown, need WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH and are not offered yet.)
+// Request bodies for request(): bytes in memory, or a stream of chunks, with its total length when known up front
+// (sent with Content-Length) or without (sent chunked, as it comes: lib/policy/dispatch.ts).
 import { invalidArg } from './errors';
 import { toBytes } from './core/bytes';
 
@@ -13,17 +13,13 @@ export type BodyInit =
 
 export type PreparedBody =
   | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'stream'; chunks: AsyncIterable<unknown> | Iterable<unknown>; length: number };
+  | { kind: 'stream'; chunks: AsyncIterable<unknown> | Iterable<unknown>; length: number | undefined };
 
 export function prepareBody(body: unknown, declaredLength: number | undefined): PreparedBody | undefined {
   if (body === undefined || body === null) return undefined;
   const bytes = toBytes(body);
   if (bytes !== undefined) return { kind: 'bytes', bytes };
   if (typeof body === 'object' && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
-    if (declaredLength === undefined) {
-      throw invalidArg('body', 'is a stream: give its length with the contentLength option or a Content-Length header',
-        'ERR_INVALID_ARG_VALUE');
-    }
     return { kind: 'stream', chunks: body as AsyncIterable<unknown>, length: declaredLength };
   }
   throw invalidArg('body', 'must be a string, Buffer, TypedArray, ArrayBuffer, or an (async) iterable of chunks');

@@ -96,16 +96,25 @@ export function parseRawHeaders(raw: string): ParsedHead {
 const BODYLESS_METHODS = ['GET', 'HEAD', 'DELETE', 'OPTIONS'];
 
 /**
- * The headers to send for a body of `total` bytes: the caller's, plus Content-Length where HTTP wants one. Throws
- * for headers the library owns: a Content-Length that disagrees with the body, or Transfer-Encoding.
+ * The headers to send for a body of `total` bytes, or of unknown length (`total` undefined: sent chunked): the
+ * caller's, plus Content-Length or Transfer-Encoding: chunked where HTTP wants one. Throws for headers the library
+ * owns: a Content-Length that disagrees with the body (or comes with a body of unknown length), or Transfer-Encoding.
  */
-export function requestHeadersFor(pairs: HeaderPairs, method: string, total: number): HeaderPairs {
+export function requestHeadersFor(pairs: HeaderPairs, method: string, total: number | undefined): HeaderPairs {
   const declared = findHeader(pairs, 'content-length');
+  if (findHeader(pairs, 'transfer-encoding') !== undefined) {
+    throw invalidArg('headers.transfer-encoding', 'is set by the library: a body of unknown length is sent chunked, ' +
+      'one of known length with Content-Length', 'ERR_INVALID_ARG_VALUE');
+  }
+  if (total === undefined) {
+    if (declared !== undefined) {
+      throw invalidArg('headers.content-length', `(${declared}) cannot go with a chunked body (one of unknown length)`,
+        'ERR_INVALID_ARG_VALUE');
+    }
+    return withHeader(pairs, 'Transfer-Encoding', 'chunked');
+  }
   if (declared !== undefined && declared !== String(total)) {
     throw invalidArg('headers.content-length', `(${declared}) disagrees with the body length ${total}`, 'ERR_INVALID_ARG_VALUE');
-  }
-  if (findHeader(pairs, 'transfer-encoding') !== undefined) {
-    throw invalidArg('headers.transfer-encoding', 'is not supported: give the body a known length (Content-Length)', 'ERR_INVALID_ARG_VALUE');
   }
   if (declared === undefined && (total > 0 || !BODYLESS_METHODS.includes(method))) {
     return withHeader(pairs, 'Content-Length', String(total));

@@ -17,6 +17,7 @@ import {
   WINHTTP_ACCESS_TYPE_NAMED_PROXY,
   WINHTTP_ACCESS_TYPE_NO_PROXY,
   WINHTTP_FLAG_SECURE,
+  WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH,
   WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT,
   WINHTTP_QUERY_CUSTOM,
 } from '../native/constants';
@@ -66,10 +67,15 @@ export interface SendOptions {
   contentLength?: number;
   /** The first body bytes, sent with the request itself (saves a round trip for small bodies). */
   body?: Uint8Array;
+  /**
+   * The body's length is unknown: sent with Transfer-Encoding: chunked and WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH;
+   * write() sends each chunk framed, endChunks() the last. Not with contentLength or body.
+   */
+  chunked?: boolean;
 }
 
 const OPEN_KEYS = ['timeouts', 'signal', ...BEHAVIOUR_KEYS];
-const SEND_KEYS = ['headers', 'contentLength', 'body'];
+const SEND_KEYS = ['headers', 'contentLength', 'body', 'chunked'];
 
 type Step = 'send' | 'write' | 'receive' | 'query' | 'read' | 'pump' | 'exchange';
 type Phase = 'opened' | 'sending' | 'sent' | 'response' | 'ended';
@@ -96,6 +102,8 @@ const STEP_API: Record<Step, string> = {
 };
 
 const DEFAULT_READ_SIZE = 64 * 1024;
+// RFC 9112 §7.1: the last chunk, and the empty line that ends the (empty) trailer section.
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const MAX_READ_SIZE = 16 * 1024 * 1024;
 // What sendAndReceive() lets the addon read of the body with the head: a small response's whole body.
 const FIRST_CHUNK_SIZE = 64 * 1024;
@@ -104,6 +112,25 @@ function asBytes(chunk: unknown, name: string): Uint8Array {
   const bytes = toBytes(chunk);
   if (bytes === undefined) throw invalidArg(name, 'must be a string, Buffer, TypedArray, DataView or ArrayBuffer');
   return bytes;
+}
+
+// RFC 9112 §7.1: the size in hex, CRLF, the bytes, CRLF; one buffer, so one WinHttpWriteData per chunk.
+function chunkFrame(bytes: Uint8Array): Buffer {
+  const size = Buffer.from(`${bytes.byteLength.toString(16)}\r\n`, 'latin1');
+  return Buffer.concat([size, bytes, CRLF], size.byteLength + bytes.byteLength + 2);
+}
+const CRLF = Buffer.from('\r\n', 'latin1');
+
+function chunkedOption(options: SendOptions): boolean {
+  if (options.chunked === undefined || options.chunked === false) return false;
+  if (options.chunked !== true) throw invalidArg('options.chunked', 'must be a boolean');
+  if (options.contentLength !== undefined) {
+    throw invalidArg('options.contentLength', 'cannot go with chunked: a chunked body has no length up front', 'ERR_INVALID_ARG_VALUE');
+  }
+  if (options.body !== undefined) {
+    throw invalidArg('options.body', 'cannot go with chunked: write() each chunk after send()', 'ERR_INVALID_ARG_VALUE');
+  }
+  return true;
 }
 
 export interface Request {
@@ -137,6 +164,8 @@ export class Request extends EventEmitter {
   #closed = false;
   #phase: Phase = 'opened';
   #bodyRemaining = 0;
+  // A chunked body (send({ chunked: true })): 'open' until endChunks() has written the last chunk.
+  #chunks: 'none' | 'open' | 'ended' = 'none';
   #head: ResponseHead | undefined;
   // https: the server's certificates (DER) as read when the head arrived, or why they could not be read.
   #serverCertificates: Buffer[] | Error | undefined;
@@ -252,13 +281,15 @@ export class Request extends EventEmitter {
 
   /** WinHttpAddRequestHeaders + WinHttpSendRequest. Resolves when WinHTTP reports SENDREQUEST_COMPLETE. */
   async send(options: SendOptions = {}): Promise<void> {
-    const { first, total, lines } = this.#checkSend(options, 'send()');
+    const { first, total, lines, chunked } = this.#checkSend(options, 'send()');
     const added = this.#headersToAdd(lines);
     if (added.length > 0) callNative(() => this.#native.addHeaders(added));
     this.#phase = 'sending';
     this.#bodyRemaining = total - (first?.byteLength ?? 0);
+    this.#chunks = chunked ? 'open' : 'none';
     try {
-      await this.#step('send', () => this.#native.send(total, first));
+      // A chunked body's total is WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH: WinHTTP takes writes until WinHttpReceiveResponse.
+      await this.#step('send', () => this.#native.send(chunked ? WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH : total, first));
     } catch (error) {
       this.#reopenAfter(error);
       throw error;
@@ -297,13 +328,15 @@ export class Request extends EventEmitter {
     }
     this.#expectPhase('opened', what);
     const pairs = normalizeHeaders(options.headers);
+    const chunked = chunkedOption(options);
     const first = options.body === undefined ? undefined : asBytes(options.body, 'body');
     const total = options.contentLength === undefined ? (first?.byteLength ?? 0)
       : validateByteCount('contentLength', options.contentLength);
     if (first !== undefined && first.byteLength > total) {
       throw outOfRange('body.byteLength', `<= contentLength (${total})`, first.byteLength);
     }
-    return { first, total, lines: formatHeaderLines(requestHeadersFor(pairs, this.method, total)) };
+    const lines = formatHeaderLines(requestHeadersFor(pairs, this.method, chunked ? undefined : total));
+    return { first, total, lines, chunked };
   }
 
   /**
@@ -313,13 +346,15 @@ export class Request extends EventEmitter {
    * readAvailable()'s first answer; read() and queryDataAvailable() are refused on such a request.
    */
   async sendAndReceive(options: SendOptions = {}): Promise<ResponseHead> {
-    const { first, total, lines } = this.#checkSend(options, 'sendAndReceive()');
+    const { first, total, lines, chunked } = this.#checkSend(options, 'sendAndReceive()');
+    if (chunked) throw invalidArg('options.chunked', 'is not allowed: sendAndReceive() sends the whole body at once', 'ERR_INVALID_ARG_VALUE');
     if (total !== (first?.byteLength ?? 0)) {
       throw outOfRange('contentLength', `=== body.byteLength (${first?.byteLength ?? 0})`, total);
     }
     const headerLines = this.#headersToAdd(lines);
     this.#phase = 'sending';
     this.#bodyRemaining = 0;
+    this.#chunks = 'none';
     let result: { value: number | Buffer; head?: [string, boolean] };
     try {
       result = await this.#step('exchange', () => this.#native.exchange(total, first, headerLines, FIRST_CHUNK_SIZE)) as typeof result;
@@ -343,11 +378,19 @@ export class Request extends EventEmitter {
     return head;
   }
 
-  /** WinHttpWriteData: the next body bytes; resolves with the count WinHTTP wrote. */
+  /**
+   * WinHttpWriteData: the next body bytes; resolves with the count WinHTTP wrote. A chunked body's bytes go as one
+   * chunk, framed here (WinHTTP sends what it is given: the framing is the caller's).
+   */
   async write(chunk: Uint8Array | string): Promise<number> {
     this.#expectPhase('sent', 'write()');
     const bytes = asBytes(chunk, 'chunk');
     if (bytes.byteLength === 0) return 0;
+    if (this.#chunks === 'ended') throw formatted(new InvalidStateError('write() after endChunks()'));
+    if (this.#chunks === 'open') {
+      const framed = chunkFrame(bytes);
+      return (await this.#step('write', () => this.#native.write(framed))) as number;
+    }
     if (bytes.byteLength > this.#bodyRemaining) {
       throw outOfRange('chunk.byteLength', `<= the ${this.#bodyRemaining} body bytes still due by contentLength`, bytes.byteLength);
     }
@@ -355,9 +398,20 @@ export class Request extends EventEmitter {
     return (await this.#step('write', () => this.#native.write(bytes))) as number;
   }
 
+  /** A chunked body's end: WinHttpWriteData of the last chunk, `0\r\n\r\n` (no trailers). */
+  async endChunks(): Promise<void> {
+    this.#expectPhase('sent', 'endChunks()');
+    if (this.#chunks !== 'open') throw formatted(new InvalidStateError('endChunks() needs a body sent with { chunked: true }, not yet ended'));
+    await this.#step('write', () => this.#native.write(LAST_CHUNK));
+    this.#chunks = 'ended';
+  }
+
   /** WinHttpReceiveResponse, then the status and headers (WinHttpQueryHeaders). */
   async receiveResponse(): Promise<ResponseHead> {
     this.#expectPhase('sent', 'receiveResponse()');
+    if (this.#chunks === 'open') {
+      throw formatted(new InvalidStateError('receiveResponse() before the chunked body was ended: endChunks() first'));
+    }
     if (this.#bodyRemaining > 0) {
       throw formatted(new InvalidStateError(`receiveResponse() before the body was written: ${this.#bodyRemaining} bytes still due`));
     }

@@ -75,17 +75,14 @@ function headerPairs(headers: unknown): HeaderPairs {
   return pairs;
 }
 
-// A body of unknown length is read whole and sent with its length (request() has no chunked upload).
+// A stream goes as it comes: with the length its Content-Length header gives, or chunked without one.
 async function requestBody(body: unknown, declared: string | undefined): Promise<Pick<RequestOptions, 'body' | 'contentLength'>> {
   if (body === undefined || body === null) return {};
   if (typeof body === 'string' || body instanceof Uint8Array) return { body };
   if (body instanceof Blob) return { body: new Uint8Array(await body.arrayBuffer()) };
   if (typeof body === 'object' && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
     const chunks = body as AsyncIterable<Uint8Array | string>;
-    if (declared !== undefined && /^\d+$/.test(declared)) return { body: chunks, contentLength: Number(declared) };
-    const parts: Buffer[] = [];
-    for await (const chunk of chunks) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    return { body: Buffer.concat(parts) };
+    return { body: chunks, contentLength: declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined };
   }
   throw invalidArg('options.body', 'must be a string, Buffer, Uint8Array, Blob, Readable or (async) iterable');
 }

@@ -1,8 +1,8 @@
 // The body of a fetch() as request() sends it. Node's own Request has already extracted it (string, bytes, Blob,
 // URLSearchParams, FormData as multipart, ReadableStream) and set its Content-Type, so no serialisation is written
 // here: a body of known length is read from the Request whole and sent with its Content-Length; a ReadableStream
-// with a Content-Length header is streamed with that length. A ReadableStream of unknown length is read whole
-// first and sent with the length it turned out to have: request() has no chunked upload (lib/body.ts).
+// the caller gave is streamed as it comes, with its Content-Length header's length, or chunked without one (as
+// Node's fetch sends it).
 import { invalidArg } from '../errors';
 
 export interface FetchBody {
@@ -15,8 +15,9 @@ export async function fetchBody(request: globalThis.Request, streamed: boolean, 
   const stream = request.body as ReadableStream<unknown> | null;
   if (stream === null) return { body: undefined, contentLength: undefined };
   const declared = request.headers.get('content-length');
-  if (streamed && declared !== null && /^\d+$/.test(declared)) {
-    return { body: chunksOf(stream.getReader(), signal), contentLength: Number(declared) };
+  if (streamed) {
+    const contentLength = declared !== null && /^\d+$/.test(declared) ? Number(declared) : undefined;
+    return { body: chunksOf(stream.getReader(), signal), contentLength };
   }
   const chunks: Uint8Array[] = [];
   for await (const chunk of chunksOf(stream.getReader(), signal)) chunks.push(chunk);

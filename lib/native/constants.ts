@@ -6,6 +6,8 @@ export const WINHTTP_ACCESS_TYPE_NAMED_PROXY = 3;
 export const WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY = 4;
 
 export const WINHTTP_FLAG_SECURE = 0x00800000;
+// WinHttpSendRequest dwTotalLength for a body of unknown length (sent chunked): WinHTTP takes writes until the receive.
+export const WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH = 0;
 export const WINHTTP_FLAG_ESCAPE_DISABLE = 0x00000040;
 export const WINHTTP_FLAG_ESCAPE_DISABLE_QUERY = 0x00000080;
 

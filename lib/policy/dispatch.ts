@@ -15,6 +15,7 @@ import type { PreparedBody } from '../body';
 import { ResponseBody } from '../response';
 import { announcedLength, CheckedBody } from './body-length';
 import { writeCoalesced } from './coalesced-writes';
+import { toBytes } from '../core/bytes';
 import { connectionFor } from './connections';
 import { ACCEPT_ENCODING, codingsToUndo, decodedBody } from './decoding';
 import type { RequestPolicy } from './options';
@@ -173,9 +174,28 @@ async function sendBody(req: Request, headers: HeaderPairs, body: PreparedBody |
     }
     return;
   }
+  if (body.length === undefined) {
+    await sendChunked(req, headers, body.chunks);
+    return;
+  }
   await req.send({ headers, contentLength: body.length });
   const written = await writeCoalesced(req, body.chunks);
   if (written !== body.length) {
     throw invalidArg('body', `ended after ${written} of the ${body.length} bytes its length announced`, 'ERR_INVALID_ARG_VALUE');
   }
+}
+
+// A body of unknown length, sent as it comes: each chunk of the stream one HTTP chunk (Request frames it, in a copy,
+// so a larger one goes as HTTP chunks of WRITE_SIZE), then the last chunk. A stream that fails or an abort leaves the
+// body without its end, so the server never takes it whole.
+async function sendChunked(req: Request, headers: HeaderPairs, chunks: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
+  await req.send({ headers, chunked: true });
+  for await (const chunk of chunks) {
+    const bytes = toBytes(chunk);
+    if (bytes === undefined) throw invalidArg('body chunk', 'must be a string, Buffer or TypedArray');
+    for (let offset = 0; offset < bytes.byteLength; offset += WRITE_SIZE) {
+      await req.write(bytes.subarray(offset, offset + WRITE_SIZE));
+    }
+  }
+  await req.endChunks();
 }

@@ -14,3 +14,11 @@ export function itUnlessWine(reason: string, name: string, fn: jest.ProvidesCall
   if (onWine) it.skip(`${name} [skipped on Wine: ${reason}]`, fn, timeout);
   else it(name, fn, timeout);
 }
+
+/**
+ * Why chunked uploads skip on Wine: its WinHttpSendRequest with WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH adds
+ * Content-Length: 0 beside the Transfer-Encoding: chunked header (measured; docs/wine.md), a request Node's server
+ * refuses by resetting the connection. The contract double checks these uploads byte for byte.
+ */
+export const WINE_CHUNKED_UPLOAD = 'it sends Content-Length: 0 beside Transfer-Encoding: chunked (WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH), ' +
+  'which the server refuses';

@@ -18,7 +18,7 @@ import {
 } from '../helpers/servers';
 import { firstChunkThenPause } from '../helpers/assertions';
 import { type ProcessServer, startProcessServer } from '../helpers/process-server';
-import { itUnlessWine } from '../helpers/wine';
+import { WINE_CHUNKED_UPLOAD, itUnlessWine } from '../helpers/wine';
 import { CHUNKS, CHUNK_GAP_MS } from './spaced-chunks-server';
 
 const MB = 1024 * 1024;
@@ -252,6 +252,25 @@ describe('request(): request bodies', () => {
       transferEncoding: null,
     });
   });
+
+  itUnlessWine(WINE_CHUNKED_UPLOAD,
+    'PUT of a streamed body of unknown length goes chunked, every byte arriving', async () => {
+      const parts = [1, 70_000, 3, 1_500_000, 65_536, 12].map((size, i) => deterministicBytes(size, `part ${i}`));
+      async function* chunks(): AsyncGenerator<Uint8Array> {
+        for (const part of parts) {
+          await delay(5);
+          yield part;
+        }
+      }
+      const res = await request(server.url + 'echo', { method: 'PUT', body: chunks() });
+      expect(await res.json()).toEqual({
+        method: 'PUT',
+        length: parts.reduce((sum, part) => sum + part.length, 0),
+        sha256: sha256(Buffer.concat(parts)),
+        contentLength: null,
+        transferEncoding: 'chunked',
+      });
+    });
 
   it('a streamed body whose length comes from a Content-Length header', async () => {
     const parts = ['abc', 'def', 'ghi'];

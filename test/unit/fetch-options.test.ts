@@ -30,15 +30,20 @@ describe('undici dispatch options as request() options', () => {
     expect(manual.options.redirect).toBe('manual');
   });
 
-  it('streams a body of declared length, reads one of unknown length whole (no chunked upload)', async () => {
+  it('streams a body of declared length, and one of unknown length without reading it (sent chunked)', async () => {
     const declared = await exchangeRequest({ origin: 'http://127.0.0.1', path: '/', method: 'PUT',
       headers: { 'content-length': '6' }, body: Readable.from([Buffer.from('abc'), Buffer.from('def')]) });
     expect(declared.options.contentLength).toBe(6);
     expect(Symbol.asyncIterator in (declared.options.body as object)).toBe(true);
-    const unknown = await exchangeRequest({ origin: 'http://127.0.0.1', path: '/', method: 'PUT',
-      body: (async function* () { yield new Uint8Array([1, 2]); yield 'é'; })() });
+    let pulled = 0;
+    const source = (async function* () {
+      pulled++;
+      yield new Uint8Array([1, 2]);
+    })();
+    const unknown = await exchangeRequest({ origin: 'http://127.0.0.1', path: '/', method: 'PUT', body: source });
     expect(unknown.options.contentLength).toBeUndefined();
-    expect(Buffer.from(unknown.options.body as Uint8Array)).toEqual(Buffer.from([1, 2, 0xc3, 0xa9]));
+    expect(unknown.options.body).toBe(source);
+    expect(pulled).toBe(0);
     const blob = await exchangeRequest({ origin: 'http://127.0.0.1', path: '/', method: 'PUT', body: new Blob(['xyz']) });
     expect(Buffer.from(blob.options.body as Uint8Array).toString()).toBe('xyz');
     expect((await rejectionOf(exchangeRequest({ origin: 'http://127.0.0.1', path: '/', method: 'PUT', body: 42 }))).name)

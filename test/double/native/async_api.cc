@@ -107,7 +107,8 @@ BOOL WinHttpReceiveResponse(HINTERNET value, LPVOID reserved) {
   {
     std::lock_guard<std::mutex> lock(handle->mutex);
     RequestModel& request = *handle->request;
-    if (request.written != request.totalLength) {
+    // WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH: the total is unknown (a chunked body), so writes are taken until now.
+    if (request.totalLength != WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH && request.written != request.totalLength) {
       request.op.reset();
       return Refuse(api, ERROR_WINHTTP_INCORRECT_HANDLE_STATE,
                     "called before the whole body (dwTotalLength bytes) was written");
