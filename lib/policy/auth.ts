@@ -34,6 +34,9 @@ export type AnsweredTargets = Set<number>;
 export function answerChallenge(req: Request, head: ResponseHead, origin: string, credentials: CredentialSet,
   answered: AnsweredTargets): boolean {
   if (head.status !== 401 && head.status !== 407) return false;
+  // Nothing to answer with: the response is the answer, and WinHTTP is not asked (a request sent through the chained
+  // exchange, which is used only without credentials, has read some of the body already).
+  if ((head.status === 407 ? credentials.proxy() : credentials.server(origin)) === undefined) return false;
   let offered;
   try {
     offered = req.queryAuthSchemes();
