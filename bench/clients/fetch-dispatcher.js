@@ -5,7 +5,7 @@
 'use strict';
 const crossings = require('./crossings').countCrossings();
 const { Session, WinHttpDispatcher, setGlobalDispatcher, liveNativeRequests } = require('../..');
-const { fetchClient } = require('./fetch');
+const { fetchClient } = require('./fetch-client');
 
 function open(port) {
   const session = new Session({ proxy: 'none' });

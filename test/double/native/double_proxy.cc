@@ -91,6 +91,12 @@ ProxyWorld& Proxy() {
 
 void Violation(const char* api, const std::string& why) { World::Get().Violation(std::string(api) + ": " + why); }
 
+// The script as it is now, copied under the lock.
+ProxyScript ScriptCopy() {
+  std::lock_guard<std::mutex> lock(Proxy().mutex);
+  return Proxy().script;
+}
+
 LPWSTR GlobalCopy(const std::wstring& text) {
   auto* copy = static_cast<LPWSTR>(std::malloc((text.size() + 1) * sizeof(WCHAR)));
   std::wmemcpy(copy, text.c_str(), text.size() + 1);
@@ -330,11 +336,7 @@ BOOL WinHttpGetIEProxyConfigForCurrentUser(WINHTTP_CURRENT_USER_IE_PROXY_CONFIG*
     SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
   }
-  ProxyScript script;
-  {
-    std::lock_guard<std::mutex> lock(Proxy().mutex);
-    script = Proxy().script;
-  }
+  const ProxyScript script = ScriptCopy();
   config->fAutoDetect = script.autoDetect ? TRUE : FALSE;
   config->lpszAutoConfigUrl = script.hasAutoConfigUrl ? GlobalCopy(script.autoConfigUrl) : nullptr;
   config->lpszProxy = script.hasProxy ? GlobalCopy(script.proxy) : nullptr;
@@ -347,11 +349,7 @@ BOOL WinHttpGetDefaultProxyConfiguration(WINHTTP_PROXY_INFO* info) {
     SetLastError(ERROR_INVALID_PARAMETER);
     return FALSE;
   }
-  ProxyScript script;
-  {
-    std::lock_guard<std::mutex> lock(Proxy().mutex);
-    script = Proxy().script;
-  }
+  const ProxyScript script = ScriptCopy();
   info->dwAccessType = script.hasWinHttpProxy ? WINHTTP_ACCESS_TYPE_NAMED_PROXY : WINHTTP_ACCESS_TYPE_NO_PROXY;
   info->lpszProxy = script.hasWinHttpProxy ? GlobalCopy(script.winhttpProxy) : nullptr;
   info->lpszProxyBypass = script.hasWinHttpProxy && !script.winhttpBypass.empty() ? GlobalCopy(script.winhttpBypass) : nullptr;
