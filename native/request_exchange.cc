@@ -31,13 +31,7 @@ Napi::Value RequestWrap::Exchange(const Napi::CallbackInfo& info) {
   state_->readBuffer.Reserve(firstChunk);
   // State first: SENDREQUEST_COMPLETE, and the whole chain, may run inside WinHttpSendRequest on this thread.
   state_->pump.ChainResponse(firstChunk);
-  StartCall(env, API_SEND_REQUEST, "WinHttpSendRequest");
-  sendBufferHeld_ = true;
-  LPVOID optional = hasData ? state_->sendBuffer.data() : WINHTTP_NO_REQUEST_DATA;
-  const DWORD optionalLength = hasData ? static_cast<DWORD>(state_->sendBuffer.size()) : 0;
-  if (!WinHttpSendRequest(handle(), WINHTTP_NO_ADDITIONAL_HEADERS, 0, optional, optionalLength, totalLength,
-                          reinterpret_cast<DWORD_PTR>(state_))) {
-    sendBufferHeld_ = false;
+  if (!SendWithHeldBuffer(env, totalLength, hasData)) {
     state_->pump.Unchain();
     FailCall(env, "WinHttpSendRequest");
   }

@@ -309,16 +309,23 @@ Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
     Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
     state_->sendBuffer.Assign(data.Data(), data.ByteLength());
   }
+  if (!SendWithHeldBuffer(env, totalLength, hasData)) FailCall(env, "WinHttpSendRequest");
+  return env.Undefined();
+}
+
+// Marks the send pending and calls WinHttpSendRequest with the send buffer (when hasData) as its optional data, which
+// WinHTTP holds until the response head. False if the call failed at once: nothing is held, GetLastError() says why.
+bool RequestWrap::SendWithHeldBuffer(Napi::Env env, DWORD totalLength, bool hasData) {
   StartCall(env, API_SEND_REQUEST, "WinHttpSendRequest");
   sendBufferHeld_ = true;
   LPVOID optional = hasData ? state_->sendBuffer.data() : WINHTTP_NO_REQUEST_DATA;
   const DWORD optionalLength = hasData ? static_cast<DWORD>(state_->sendBuffer.size()) : 0;
-  if (!WinHttpSendRequest(handle(), WINHTTP_NO_ADDITIONAL_HEADERS, 0, optional, optionalLength, totalLength,
-                          reinterpret_cast<DWORD_PTR>(state_))) {
-    sendBufferHeld_ = false;
-    FailCall(env, "WinHttpSendRequest");
+  if (WinHttpSendRequest(handle(), WINHTTP_NO_ADDITIONAL_HEADERS, 0, optional, optionalLength, totalLength,
+                         reinterpret_cast<DWORD_PTR>(state_))) {
+    return true;
   }
-  return env.Undefined();
+  sendBufferHeld_ = false;
+  return false;
 }
 
 // write(bytes): copied into the state's write buffer, which stays put until WRITE_COMPLETE.

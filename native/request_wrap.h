@@ -56,6 +56,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   void StartCall(Napi::Env env, DWORD_PTR asyncApi, const char* api);
   void FinishCall();
   void FailCall(Napi::Env env, const char* api);
+  bool SendWithHeldBuffer(Napi::Env env, DWORD totalLength, bool hasData);
 
   RequestState* state_ = nullptr;
   Dispatcher* dispatcher_;
