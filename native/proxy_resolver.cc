@@ -24,6 +24,13 @@ class ProxyWork : public Napi::AsyncWorker {
   void OnOK() override { deferred_.Resolve(ProxyFoundToObject(Env(), found_)); }
   void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
 
+  // A WINHTTP_PROXY_INFO's answer into found_ (its strings freed with GlobalFree).
+  void TakeProxyInfo(WINHTTP_PROXY_INFO& info) {
+    found_.accessType = info.dwAccessType;
+    TakeGlobalString(info.lpszProxy, found_.hasProxy, found_.proxy);
+    TakeGlobalString(info.lpszProxyBypass, found_.hasBypass, found_.bypass);
+  }
+
   Napi::Promise::Deferred deferred_;
   std::shared_ptr<HandleOwner> session_;
   ProxyFound found_;
@@ -47,9 +54,7 @@ class FallbackResolveWork : public ProxyWork {
       found_.error = GetLastError();
       return;
     }
-    found_.accessType = info.dwAccessType;
-    TakeGlobalString(info.lpszProxy, found_.hasProxy, found_.proxy);
-    TakeGlobalString(info.lpszProxyBypass, found_.hasBypass, found_.bypass);
+    TakeProxyInfo(info);
   }
 
  private:
@@ -84,9 +89,7 @@ class ConfigWork : public ProxyWork {
       found_.error = GetLastError();
       return;
     }
-    found_.accessType = info.dwAccessType;
-    TakeGlobalString(info.lpszProxy, found_.hasProxy, found_.proxy);
-    TakeGlobalString(info.lpszProxyBypass, found_.hasBypass, found_.bypass);
+    TakeProxyInfo(info);
   }
 
  private:

@@ -8,9 +8,10 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
-import { ClientCertificateNotFoundError, Session, WinHttpError, listClientCertificates, request, type TlsOptions } from '../../lib';
+import { ClientCertificateNotFoundError, WinHttpError, listClientCertificates, request, type TlsOptions } from '../../lib';
 import { getBinding } from '../../lib/native/binding';
 import type { NativeClientCertificate } from '../../lib/native/types';
+import { sessionsClosedAfterEach } from './helpers/sessions';
 import { STATUS, contractDouble, finishedTrace, useContractDouble, type ScriptedCertificate } from './helpers/contract-double';
 import { NativeExchange } from './helpers/native-exchange';
 
@@ -34,15 +35,7 @@ const REQUIRES_CERTIFICATE = { clientCertNeeded: true, noClientCertError: 12030,
 const withKey = (certificate: X509Certificate): ScriptedCertificate => ({ der: certificate.raw, hasPrivateKey: true });
 const withoutKey = (certificate: X509Certificate): ScriptedCertificate => ({ der: certificate.raw, hasPrivateKey: false });
 
-const sessions: Session[] = [];
-function session(tls?: TlsOptions): Session {
-  const made = new Session({ proxy: 'none', tls });
-  sessions.push(made);
-  return made;
-}
-afterEach(() => {
-  for (const made of sessions.splice(0)) made.close();
-});
+const session = sessionsClosedAfterEach();
 useContractDouble();
 beforeEach(() => contractDouble().setScenario({ routes: { '/': REQUIRES_CERTIFICATE } }));
 

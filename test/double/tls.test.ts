@@ -8,8 +8,9 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CertificatePinError, ClientCertificateNeededError, InvalidStateError, Session, WinHttpError, request, type TlsOptions } from '../../lib';
+import { CertificatePinError, ClientCertificateNeededError, InvalidStateError, WinHttpError, request } from '../../lib';
 import { certificateNames } from '../helpers/der-names';
+import { sessionsClosedAfterEach } from './helpers/sessions';
 import { STATUS, contractDouble, finishedTrace, useContractDouble } from './helpers/contract-double';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tls', 'suite-trusted');
@@ -24,15 +25,7 @@ const FAILURES = [
   { flag: 0x40, reason: 'cert-wrong-usage', relaxation: 'dangerouslyAcceptWrongUsage' },
 ] as const;
 
-const sessions: Session[] = [];
-function session(tls?: TlsOptions): Session {
-  const made = new Session({ proxy: 'none', tls });
-  sessions.push(made);
-  return made;
-}
-afterEach(() => {
-  for (const made of sessions.splice(0)) made.close();
-});
+const session = sessionsClosedAfterEach();
 useContractDouble();
 
 async function failure(promise: Promise<unknown>): Promise<WinHttpError> {
