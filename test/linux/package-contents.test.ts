@@ -8,6 +8,9 @@ import * as path from 'node:path';
 
 // dist/test/linux -> repository root
 const ROOT = path.join(__dirname, '..', '..', '..');
+// The prebuilds the tarball must hold: x64 and ia32 from `npm run build` here; the release job that publishes
+// (.github/workflows/release.yml) has arm64 too and names all three.
+const PREBUILD_ARCHES = (process.env.WINHTTP_PACKED_PREBUILDS ?? 'x64,ia32').split(',');
 
 /** Repository-relative paths of the files under `dir` (forward slashes). */
 function filesUnder(dir: string): string[] {
@@ -50,8 +53,7 @@ describe('npm pack', () => {
       'native/platform/injected_fault.h',
       'native/platform/mingw_delay_load_hook.cc',
       'native/platform/winhttp_api.h',
-      'prebuilds/win32-x64/winhttp.napi.node',
-      'prebuilds/win32-ia32/winhttp.napi.node',
+      ...PREBUILD_ARCHES.map((arch) => `prebuilds/win32-${arch}/winhttp.napi.node`),
       'binding.gyp',
       'CMakeLists.txt',
       'package.json',
