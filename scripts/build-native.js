@@ -14,8 +14,20 @@ const root = path.resolve(__dirname, '..');
 const TOOLCHAINS = { x64: 'mingw-w64-x86_64.cmake', ia32: 'mingw-w64-i686.cmake' };
 const nodeApiDef = require('node-api-headers').def_paths.node_api_def;
 
+// `cmake-js build` configures only when the build folder is new: in a folder copied from another checkout it runs
+// that checkout's ninja files, compiling the other tree's sources (cmake's complaint does not stop it). Start afresh.
+function dropForeignBuildDir(buildDir) {
+  const cache = path.join(buildDir, 'CMakeCache.txt');
+  if (!fs.existsSync(cache)) return;
+  const home = /^CMAKE_HOME_DIRECTORY:INTERNAL=(.*)$/m.exec(fs.readFileSync(cache, 'utf8'));
+  if (home && path.resolve(home[1]) === root) return;
+  console.log(`build-native: ${path.relative(root, buildDir)} was configured for ${home ? home[1] : 'another tree'}; rebuilding it`);
+  fs.rmSync(buildDir, { recursive: true, force: true });
+}
+
 function build(arch) {
   const buildDir = path.join(root, 'build', `cmake-win32-${arch}`);
+  dropForeignBuildDir(buildDir);
   const target = path.join(root, 'prebuilds', `win32-${arch}`, 'winhttp.napi.node');
   const args = [require.resolve('cmake-js/bin/cmake-js'), 'build', '--directory', root, '--out', buildDir,
     '--arch', arch, '--config', 'Release'];
