@@ -1,7 +1,7 @@
 // The two builds of the addon agree: binding.gyp (node-gyp, which prebuildify drives for the shipped binaries) and
 // CMakeLists.txt (cmake-js) list the same sources and defines, every native/*.cc is in both, and package.json keeps
-// installs working off Windows (no top-level "os" field, the install step skips off Windows, `types` first in
-// `exports`). Reads files only, so it runs under Linux node.
+// installs working off Windows (no top-level "os" field, `types` first in `exports`). Reads files only, so it runs
+// under Linux node.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';

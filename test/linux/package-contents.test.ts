@@ -1,5 +1,6 @@
-// What `npm pack` ships, file by file: the compiled library, the native sources both builds need, the build files,
-// the prebuilt binary and the install hook; no test tooling (the contract double, its sanitizer files, tests).
+// What `npm pack` ships, file by file: the compiled library with its types, the native sources and build files for a
+// source build, the prebuilds (win32-x64 and win32-ia32 from here; the release adds win32-arm64), README, LICENSE and
+// CHANGELOG; no install script and no test tooling (the contract double, its sanitizer files, tests).
 // Needs a built tree (`npm run build`), as `npm test` does. Runs under Linux node.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -7,6 +8,9 @@ import * as path from 'node:path';
 
 // dist/test/linux -> repository root
 const ROOT = path.join(__dirname, '..', '..', '..');
+// The prebuilds the tarball must hold: x64 and ia32 from `npm run build` here; the release job that publishes
+// (.github/workflows/release.yml) has arm64 too and names all three.
+const PREBUILD_ARCHES = (process.env.WINHTTP_PACKED_PREBUILDS ?? 'x64,ia32').split(',');
 
 /** Repository-relative paths of the files under `dir` (forward slashes). */
 function filesUnder(dir: string): string[] {
@@ -40,7 +44,7 @@ function packedFiles(): string[] {
 describe('npm pack', () => {
   const packed = packedFiles();
 
-  test('ships exactly the library, the native sources, the build files, the prebuild and the install hook', () => {
+  test('ships exactly the library, the native sources, the build files, the prebuilds and the documents', () => {
     const expected = [
       ...compiledLibrary(),
       // The addon's sources (both builds list every native/*.cc: build-files.test.ts) and native/platform/: the
@@ -49,20 +53,20 @@ describe('npm pack', () => {
       'native/platform/injected_fault.h',
       'native/platform/mingw_delay_load_hook.cc',
       'native/platform/winhttp_api.h',
-      'prebuilds/win32-x64/winhttp.napi.node',
+      ...PREBUILD_ARCHES.map((arch) => `prebuilds/win32-${arch}/winhttp.napi.node`),
       'binding.gyp',
       'CMakeLists.txt',
-      'scripts/install.js',
       'package.json',
       'README.md',
       'LICENSE',
+      'CHANGELOG.md',
     ].sort();
     expect(packed).toEqual(expected);
   });
 
   test('ships no test tooling: no tests, no contract double, no sanitizer files', () => {
     expect(packed.filter((file) => /(^|\/)(test|double|sanitizer)(\/|$)|\.supp$|tsan|asan/i.test(file))).toEqual([]);
-    expect(packed.filter((file) => !file.includes('/') || /^(dist\/lib|native|prebuilds|scripts)\//.test(file)))
+    expect(packed.filter((file) => !file.includes('/') || /^(dist\/lib|native|prebuilds)\//.test(file)))
       .toEqual(packed);
   });
 });
