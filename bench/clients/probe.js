@@ -5,7 +5,7 @@
 // per request is printed too, for context only. Run it in the Windows node.exe with the bench server up:
 //   node.exe --expose-gc --min-semi-space-size=16 --max-semi-space-size=16 bench/clients/probe.js request port=P
 //     [count=5000] [concurrency=16] [profile=1]
-// profile=1 writes probe-<client>.cpuprofile of the measured requests only (bench/profile-summary.js reads it); the
+// profile=1 writes .cache/probe-<client>.cpuprofile of the measured requests only (bench/profile-summary.js reads it); the
 // crossings are then not counted, so the native calls' time shows under their JavaScript callers.
 'use strict';
 const fs = require('node:fs');
@@ -36,7 +36,7 @@ async function run(client, count) {
   return errors;
 }
 
-// The inspector's profiler around `work`, written to probe-<client>.cpuprofile.
+// The inspector's profiler around `work`, written to .cache/probe-<client>.cpuprofile.
 async function profiled(work) {
   const session = new inspector.Session();
   session.connect();
@@ -48,7 +48,8 @@ async function profiled(work) {
   await post('Profiler.start');
   const result = await work();
   const { profile } = await post('Profiler.stop');
-  fs.writeFileSync(`probe-${clientName}.cpuprofile`, JSON.stringify(profile));
+  fs.mkdirSync('.cache', { recursive: true });
+  fs.writeFileSync(`.cache/probe-${clientName}.cpuprofile`, JSON.stringify(profile));
   session.disconnect();
   return result;
 }
