@@ -4,9 +4,10 @@
 // is fixed on the command line, so collections per request track bytes allocated per request). Event-loop busy time
 // per request is printed too, for context only. Run it in the Windows node.exe with the bench server up:
 //   node.exe --expose-gc --min-semi-space-size=16 --max-semi-space-size=16 bench/clients/probe.js request port=P
-//     [count=5000] [concurrency=16] [profile=1]
-// profile=1 writes .cache/probe-<client>.cpuprofile of the measured requests only (bench/profile-summary.js reads it); the
-// crossings are then not counted, so the native calls' time shows under their JavaScript callers.
+//     [count=5000] [concurrency=16] [profile=1|2]
+// profile=1 writes .cache/probe-<client>.cpuprofile of the measured requests only (bench/profile-summary.js reads it),
+// profile=2 .cache/probe-<client>.heapprofile (allocations, the collected ones included); the crossings are then not
+// counted, so the native calls' time shows under their JavaScript callers.
 'use strict';
 const fs = require('node:fs');
 const inspector = require('node:inspector');
@@ -14,7 +15,7 @@ const { PerformanceObserver, performance, constants } = require('node:perf_hooks
 
 const [clientName, ...pairs] = process.argv.slice(2);
 const options = { count: 5000, concurrency: 16, ...Object.fromEntries(pairs.map((p) => p.split('=')).map(([k, v]) => [k, Number(v)])) };
-if (options.profile === 1) process.env.WINHTTP_BENCH_UNCOUNTED = '1';
+if (options.profile !== undefined) process.env.WINHTTP_BENCH_UNCOUNTED = '1';
 const crossings = require('./crossings').countCrossings();
 
 let scavenges = 0;
@@ -36,19 +37,31 @@ async function run(client, count) {
   return errors;
 }
 
-// The inspector's profiler around `work`, written to .cache/probe-<client>.cpuprofile.
+// The inspector's CPU profiler (or sampling heap profiler) around `work`, written to .cache/.
 async function profiled(work) {
   const session = new inspector.Session();
   session.connect();
   const post = (method, params) => new Promise((resolve, reject) => {
     session.post(method, params, (error, result) => (error ? reject(error) : resolve(result)));
   });
+  fs.mkdirSync('.cache', { recursive: true });
+  if (options.profile === 2) {
+    // Where the JavaScript heap's bytes are allocated, the short-lived ones included (one sample per 1 KiB).
+    await post('HeapProfiler.enable');
+    await post('HeapProfiler.startSampling', {
+      samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true,
+    });
+    const result = await work();
+    const { profile } = await post('HeapProfiler.stopSampling');
+    fs.writeFileSync(`.cache/probe-${clientName}.heapprofile`, JSON.stringify(profile));
+    session.disconnect();
+    return result;
+  }
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');
   const result = await work();
   const { profile } = await post('Profiler.stop');
-  fs.mkdirSync('.cache', { recursive: true });
   fs.writeFileSync(`.cache/probe-${clientName}.cpuprofile`, JSON.stringify(profile));
   session.disconnect();
   return result;
@@ -65,7 +78,7 @@ async function main() {
     const scavenges0 = scavenges;
     const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
-    const errors = options.profile === 1 ? await profiled(() => run(client, options.count)) : await run(client, options.count);
+    const errors = options.profile !== undefined ? await profiled(() => run(client, options.count)) : await run(client, options.count);
     const seconds = (performance.now() - t0) / 1e3;
     const elu = performance.eventLoopUtilization(elu0);
     await new Promise((resolve) => setTimeout(resolve, 50));
