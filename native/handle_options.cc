@@ -10,8 +10,15 @@ void SetTimeoutsFromArgs(const Napi::CallbackInfo& info, HINTERNET handle) {
   if (!WinHttpSetTimeouts(handle, resolve, connect, send, receive)) ThrowLastError(info.Env(), "WinHttpSetTimeouts");
 }
 
-void SetDwordOptions(Napi::Env env, const Napi::Array& pairs, HINTERNET handle) {
-  for (uint32_t i = 0; i + 1 < pairs.Length(); i += 2) {
+void SetTimeoutsFromArray(Napi::Env env, const Napi::Array& values, HINTERNET handle) {
+  if (values.Length() < kTimeoutCount) ThrowUsage(env, "timeouts: four numbers expected");
+  int ms[kTimeoutCount];
+  for (uint32_t i = 0; i < kTimeoutCount; ++i) ms[i] = values.Get(i).As<Napi::Number>().Int32Value();
+  if (!WinHttpSetTimeouts(handle, ms[0], ms[1], ms[2], ms[3])) ThrowLastError(env, "WinHttpSetTimeouts");
+}
+
+void SetDwordOptions(Napi::Env env, const Napi::Array& pairs, HINTERNET handle, uint32_t first) {
+  for (uint32_t i = first; i + 1 < pairs.Length(); i += 2) {
     const DWORD option = DwordArg(pairs.Get(i));
     DWORD value = DwordArg(pairs.Get(i + 1));
     if (!WinHttpSetOption(handle, option, &value, sizeof(value))) ThrowOptionError(env, GetLastError(), option);

@@ -1,4 +1,5 @@
 #include "request_wrap.h"
+#include <algorithm>
 #include <vector>
 #include "addon.h"
 #include "connection_wrap.h"
@@ -15,7 +16,6 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("addHeaders", &RequestWrap::AddHeaders),
                          InstanceMethod("setTimeouts", &RequestWrap::SetTimeouts),
                          InstanceMethod("setOption", &RequestWrap::SetOption),
-                         InstanceMethod("configure", &RequestWrap::Configure),
                          InstanceMethod("setProxy", &RequestWrap::SetProxy),
                          InstanceMethod("queryHeaders", &RequestWrap::QueryHeaders),
                          InstanceMethod("close", &RequestWrap::Close),
@@ -45,6 +45,8 @@ RequestWrap::RequestWrap(const Napi::CallbackInfo& info)
   const std::wstring path = WideArg(info[2]);
   const DWORD flags = DwordArg(info[3]);
   Napi::Function onStatus = info[4].As<Napi::Function>();
+  const bool configured = info.Length() > 5 && !info[5].IsUndefined();
+  if (configured && !info[5].IsArray()) ThrowUsage(env, "new Request(): configuration must be an array");
   if (connection->owner()->closed()) ThrowUsage(env, "the connection is closed");
 
   HINTERNET handle = WinHttpOpenRequest(connection->owner()->get(), method.c_str(), path.c_str(), nullptr,
@@ -66,9 +68,25 @@ RequestWrap::RequestWrap(const Napi::CallbackInfo& info)
     state_ = nullptr;
     ThrowWinHttpError(env, error, "WinHttpSetOption");
   }
+  if (configured) ConfigureOrClose(env, info[5].As<Napi::Array>());
   state_->listener = this;
   Value().DefineProperty(Napi::PropertyDescriptor::Value("onStatus", onStatus, napi_default));
   onStatus_ = Napi::Weak(onStatus);
+}
+
+// The constructor's configuration [resolveMs, connectMs, sendMs, receiveMs, option, value, ...]: as configure(), in
+// the same crossing as WinHttpOpenRequest. A failure closes the handle (as the finalizer would: the wrapper is never
+// returned, no listener is bound yet, HANDLE_CLOSING drops WinHTTP's reference) and throws, naming the option.
+void RequestWrap::ConfigureOrClose(Napi::Env env, const Napi::Array& configuration) {
+  try {
+    SetTimeoutsFromArray(env, configuration, handle());
+    SetDwordOptions(env, configuration, handle(), kTimeoutCount);
+  } catch (...) {
+    state_->pump.Close(state_);
+    state_->Release();
+    state_ = nullptr;
+    throw;
+  }
 }
 
 // Finalizer (JS thread, during or after GC, or at environment teardown): JavaScript let go. Close the handle if
@@ -215,17 +233,6 @@ Napi::Value RequestWrap::SetOption(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// configure(resolveMs, connectMs, sendMs, receiveMs, optionPairs): WinHttpSetTimeouts, then WinHttpSetOption for
-// each [option, value] of the flat array, in order: a new request's settings in one crossing instead of one per call.
-Napi::Value RequestWrap::Configure(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (closed_) ThrowUsage(env, "the request is closed");
-  if (!info[4].IsArray()) ThrowUsage(env, "configure(): optionPairs must be an array");
-  SetTimeoutsFromArgs(info, handle());
-  SetDwordOptions(env, info[4].As<Napi::Array>(), handle());
-  return env.Undefined();
-}
-
 // queryHeaders(infoLevel, name | null, index) -> { value, nextIndex } | null when the header is absent.
 Napi::Value RequestWrap::QueryHeaders(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -261,6 +268,9 @@ Napi::Value RequestWrap::QueryHeaders(const Napi::CallbackInfo& info) {
 // wrapper is not held: a dropped request is still collected).
 Napi::Value RequestWrap::Close(const Napi::CallbackInfo& info) {
   if (!closed_) {
+    // What timings() answers from now on: the handshake's times are read from the handle, and the timeline may still
+    // be stamped by notifications that outrun the close.
+    closedTimes_ = TimesNow();
     closed_ = true;
     if (pending_) FinishCall();
     // State first: HANDLE_CLOSING may arrive inside WinHttpCloseHandle, on this thread.
@@ -279,19 +289,27 @@ Napi::Value RequestWrap::SetNotifications(const Napi::CallbackInfo& info) {
 
 // timings() -> [resolveStart, resolveEnd, connectStart, connectEnd, sendStart, requestSent, firstByte, headers,
 // connectionStart, connectionEnd, tlsStart, tlsEnd] in milliseconds since the request was opened, -1 where the stage
-// was not seen; the last four from WINHTTP_OPTION_REQUEST_TIMES where WinHTTP has it (tls_request_times.h).
+// was not seen; the last four from WINHTTP_OPTION_REQUEST_TIMES where WinHTTP has it (tls_request_times.h). After
+// close(), the times as they were when it closed the handle.
 Napi::Value RequestWrap::Timings(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Array times = Napi::Array::New(env, RequestTimeline::kCount + kHandshakeTimeCount);
-  auto set = [&](uint32_t index, int64_t ns) {
-    times.Set(index, Napi::Number::New(env, ns < 0 ? -1.0 : static_cast<double>(ns) / 1e6));
-  };
+  const Times times = closed_ ? closedTimes_ : TimesNow();
+  Napi::Array result = Napi::Array::New(env, times.size());
+  for (uint32_t i = 0; i < times.size(); ++i) {
+    result.Set(i, Napi::Number::New(env, times[i] < 0 ? -1.0 : static_cast<double>(times[i]) / 1e6));
+  }
+  return result;
+}
+
+// The timeline's stages, then the handshake's (nanoseconds, -1 where not seen); the handle must be open.
+RequestWrap::Times RequestWrap::TimesNow() const {
+  Times times;
   for (uint32_t i = 0; i < RequestTimeline::kCount; ++i) {
-    set(i, state_->timeline.Get(static_cast<RequestTimeline::Milestone>(i)));
+    times[i] = state_->timeline.Get(static_cast<RequestTimeline::Milestone>(i));
   }
   std::array<int64_t, kHandshakeTimeCount> handshake;
-  if (closed_ || !ReadHandshakeTimes(handle(), state_->timeline, &handshake)) handshake.fill(-1);
-  for (uint32_t i = 0; i < kHandshakeTimeCount; ++i) set(RequestTimeline::kCount + i, handshake[i]);
+  if (!ReadHandshakeTimes(handle(), state_->timeline, &handshake)) handshake.fill(-1);
+  std::copy(handshake.begin(), handshake.end(), times.begin() + RequestTimeline::kCount);
   return times;
 }
 

@@ -8,12 +8,15 @@
 #pragma once
 #include <napi.h>
 #include "dispatcher.h"
+#include <array>
 #include "request_state.h"
+#include "tls_request_times.h"
 
 class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener {
  public:
   static Napi::Function Define(Napi::Env env);
-  // new Request(connection, method, pathAndQuery, openRequestFlags, onStatus)
+  // new Request(connection, method, pathAndQuery, openRequestFlags, onStatus, configuration?): configuration is
+  // [resolveMs, connectMs, sendMs, receiveMs, option, value, ...], set as configure() sets it.
   explicit RequestWrap(const Napi::CallbackInfo& info);
   ~RequestWrap() override;
 
@@ -25,7 +28,6 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value AddHeaders(const Napi::CallbackInfo& info);
   Napi::Value SetTimeouts(const Napi::CallbackInfo& info);
   Napi::Value SetOption(const Napi::CallbackInfo& info);
-  Napi::Value Configure(const Napi::CallbackInfo& info);
   Napi::Value SetProxy(const Napi::CallbackInfo& info);  // native/proxy_option.cc
   Napi::Value QueryHeaders(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
@@ -49,6 +51,9 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value Exchange(const Napi::CallbackInfo& info);
 
   HINTERNET handle() const { return state_->handle; }
+  void ConfigureOrClose(Napi::Env env, const Napi::Array& configuration);
+  using Times = std::array<int64_t, RequestTimeline::kCount + kHandshakeTimeCount>;
+  Times TimesNow() const;
   // Throws unless a call may start now: the request is open, no call is pending, no failure ended it.
   void CheckCallAllowed(Napi::Env env, const char* api);
   // Marks the call pending (after CheckCallAllowed and anything that may throw): `asyncApi` is its API_* number
@@ -64,6 +69,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   bool pending_ = false;
   DWORD_PTR pendingApi_ = 0;  // API_* of the pending call
   bool closed_ = false;
+  Times closedTimes_{};  // timings() after close()
   bool awaitingClose_ = false;  // close() called, HANDLE_CLOSING not yet seen: the event loop is kept alive
   // WinHttpSendRequest was given the send buffer and WinHttpReceiveResponse has not completed: WinHTTP may still
   // read it, so another send() must not overwrite it.

@@ -1,5 +1,5 @@
 // Counts the JS <-> native crossings of the library's clients, the figure that explains their cost under Wine:
-// calls (a native Request method called from JavaScript: the constructor, send, read, queryHeaders, ...) and
+// calls (a native Request method called from JavaScript: the constructor, send, read, queryHeaders, ..., and crackUrl) and
 // callbacks (a WinHTTP notification delivered to JavaScript through the thread-safe function). This file is the
 // addon as lib/ sees it: countCrossings() points WINHTTP_NATIVE_PATH (lib/native/binding.ts, the one seam for
 // another build) here before the library loads its binding, and this file loads the real prebuilt addon and wraps
@@ -8,7 +8,11 @@
 'use strict';
 const path = require('node:path');
 
-const counts = { calls: 0, callbacks: 0 };
+// byName: the same calls and callbacks per native method ("new Request", "exchange", ...) and per status.
+const counts = { calls: 0, callbacks: 0, byName: {} };
+const countName = (name) => {
+  counts.byName[name] = (counts.byName[name] ?? 0) + 1;
+};
 
 function wrappedBinding() {
   const real = require('node-gyp-build')(path.join(__dirname, '..', '..'));
@@ -21,25 +25,36 @@ function wrappedBinding() {
     Object.defineProperty(countingPrototype, name, {
       value: function countedCall(...args) {
         counts.calls += 1;
+        countName(name);
         return method.apply(this, args);
       },
     });
   }
-  function CountedRequest(connection, method, requestPath, flags, onStatus) {
+  function CountedRequest(connection, method, requestPath, flags, onStatus, ...rest) {
     counts.calls += 1;
+    countName('new Request');
     const request = new NativeRequest(connection, method, requestPath, flags, (...args) => {
       counts.callbacks += 1;
+      countName(`status 0x${args[0].toString(16)}`);
       onStatus(...args);
-    });
+    }, ...rest);
     return Object.setPrototypeOf(request, countingPrototype);
   }
   // The addon's exports are not enumerable: copy them by name.
   const binding = Object.fromEntries(Object.getOwnPropertyNames(real).map((name) => [name, real[name]]));
-  return { ...binding, Request: CountedRequest };
+  // request() cracks each URL (WinHttpCrackUrl): a call from JavaScript like the Request methods.
+  const crackUrl = (...args) => {
+    counts.calls += 1;
+    countName('crackUrl');
+    return real.crackUrl(...args);
+  };
+  return { ...binding, crackUrl, Request: CountedRequest };
 }
 
 /** Call before the library's first request; returns the live counts. */
 function countCrossings() {
+  // bench/clients/probe.js profiles the real binding: the wrappers would take the native calls' time as their own.
+  if (process.env.WINHTTP_BENCH_UNCOUNTED === '1') return counts;
   process.env.WINHTTP_NATIVE_PATH = __filename;
   return counts;
 }

@@ -18,20 +18,18 @@ import {
   WINHTTP_ACCESS_TYPE_NO_PROXY,
   WINHTTP_FLAG_SECURE,
   WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH,
-  WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT,
   WINHTTP_QUERY_CUSTOM,
 } from '../native/constants';
 import {
-  WINHTTP_AUTH_TARGET_PROXY, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH, WINHTTP_AUTOLOGON_SECURITY_LEVEL_LOW,
-  WINHTTP_AUTOLOGON_SECURITY_LEVEL_MEDIUM, WINHTTP_OPTION_AUTOLOGON_POLICY,
+  WINHTTP_AUTH_TARGET_PROXY, WINHTTP_AUTOLOGON_SECURITY_LEVEL_LOW, WINHTTP_AUTOLOGON_SECURITY_LEVEL_MEDIUM,
+  WINHTTP_OPTION_AUTOLOGON_POLICY,
 } from '../native/auth-constants';
-import type { NativeConnection, NativeRequest } from '../native/types';
+import type { NativeConnection, NativeRequest, StatusHandler } from '../native/types';
 import { abortErrorFor } from './abort';
 import { toBytes } from './bytes';
 import { formatted } from './formatted';
-import {
-  behaviourOptions, BEHAVIOUR_KEYS, protocolOptionFailure, resolveBehaviour, type RequestBehaviour, type SessionBehaviour,
-} from './behaviour';
+import { BEHAVIOUR_KEYS, resolveBehaviour, type RequestBehaviour, type SessionBehaviour } from './behaviour';
+import { openConfigured, requestConfiguration, sessionConfiguration } from './configuration';
 import { callSite, withCallerStack } from './call-site';
 import { formatHeaderLines, normalizeHeaders, requestHeadersFor, type HeadersInput } from './headers';
 import { readResponseHead, responseHeadFrom, type ResponseHead } from './response-head';
@@ -39,7 +37,7 @@ import { callNative, toPublicError } from './native-call';
 import { isProgressStatus, notificationMask, progressEvent, type ProgressEvent, type ProgressEventName } from './notifications';
 import { resolveTimeouts, type Timeouts } from './timeouts';
 import { buildTimings, type RequestTimings } from './timings';
-import { tlsRequestOptions, type TlsSettings } from '../tls/options';
+import type { TlsSettings } from '../tls/options';
 import { peerCertificate, type PeerCertificate } from '../tls/certificate';
 import { validateByteCount, validateSignal } from './validate';
 
@@ -182,8 +180,12 @@ export class Request extends EventEmitter {
     super();
     if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
     refuseUnknownOptions(options, OPEN_KEYS, 'options', true);
-    const timeouts = resolveTimeouts(sessionTimeouts, options.timeouts);
-    const behaviour = resolveBehaviour(sessionBehaviour, options);
+    // A request that overrides nothing gets the session's configuration as built once (configuration.ts).
+    const overridden = options.timeouts !== undefined || BEHAVIOUR_KEYS.some((key) => options[key] !== undefined);
+    const behaviour = overridden ? resolveBehaviour(sessionBehaviour, options) : sessionBehaviour;
+    const configuration = overridden
+      ? requestConfiguration(resolveTimeouts(sessionTimeouts, options.timeouts), behaviour, secure, tls)
+      : sessionConfiguration(sessionTimeouts, sessionBehaviour, secure, tls);
     this.#secure = secure;
     this.#host = host;
     this.#signal = validateSignal(options.signal);
@@ -194,17 +196,13 @@ export class Request extends EventEmitter {
     const binding = getBinding();
     // The path is validated (no unescaped characters), so WinHTTP must not escape it again (WINHTTP_FLAG_ESCAPE_DISABLE, WinHttpOpenRequest reference).
     const flags = (secure ? WINHTTP_FLAG_SECURE : 0) | WINHTTP_FLAG_ESCAPE_DISABLE | WINHTTP_FLAG_ESCAPE_DISABLE_QUERY;
-    this.#native = callNative(() => new binding.Request(connection, method, path, flags,
-      (status, value, asyncApi, error, secureFailure, head) =>
-        this.#onStatus(status, value, asyncApi, error, secureFailure, head)));
+    const onStatus: StatusHandler = (status, value, asyncApi, error, secureFailure, head) =>
+      this.#onStatus(status, value, asyncApi, error, secureFailure, head);
+    // WinHttpOpenRequest and the configuration in one call; a failed option has closed the handle already.
+    this.#native = openConfigured((pairs) => new binding.Request(connection, method, path, flags, onStatus, pairs),
+      configuration, behaviour);
+    const certificate = secure ? tls.clientCertificate : undefined;
     try {
-      // A connection verified under a relaxation, or authenticated with a client certificate, is never kept alive,
-      // so it cannot serve another request: Wine's WinHTTP pools connections across sessions (a strict session was
-      // seen reusing a relaxed one's connection, and a session without a certificate one authenticated with it).
-      const certificate = secure ? tls.clientCertificate : undefined;
-      const unshared = secure && (tls.securityFlags !== 0 || certificate !== undefined);
-      this.#configure(timeouts, unshared ? { ...behaviour, keepAlive: false } : behaviour,
-        secure ? tlsRequestOptions(tls) : []);
       // Before the first send, as the WINHTTP_OPTION_CLIENT_CERT_CONTEXT reference allows: no 12044 round trip.
       if (certificate !== undefined) callNative(() => this.#native.setClientCertificate(certificate.native));
     } catch (error) {
@@ -217,27 +215,18 @@ export class Request extends EventEmitter {
       if (this.#signal.aborted) this.#abort(this.#signal.reason);
       else this.#signal.addEventListener('abort', this.#onAbort, { once: true });
     }
-    // 'newListener' fires before the listener is added, 'removeListener' after it is removed.
-    this.on('newListener', (name: string | symbol) => this.#updateNotifications([...this.eventNames(), name]));
-    this.on('removeListener', () => this.#updateNotifications(this.eventNames()));
+    // 'newListener' fires before the listener is added, 'removeListener' after it is removed. The removals are
+    // watched from the first listener on: most requests never get one, and this runs for each.
+    this.on('newListener', (name: string | symbol) => {
+      if (!this.#watchingRemovals) {
+        this.#watchingRemovals = true;
+        this.on('removeListener', () => this.#updateNotifications(this.eventNames()));
+      }
+      this.#updateNotifications([...this.eventNames(), name]);
+    });
   }
 
-  // Timeouts (WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT always: Wine waits for headers forever otherwise) and the
-  // behaviour's options and an https request's TLS options, in one native call.
-  // WINHTTP_OPTION_AUTOLOGON_POLICY HIGH: WinHTTP never sends the logged-on user's credentials by itself (its default,
-  // MEDIUM, sends them to intranet servers and proxies unasked); setCredentials(..., null) opts one handle in.
-  #configure(timeouts: Timeouts, behaviour: SessionBehaviour, tlsOptions: number[]): void {
-    const options = [WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse,
-      WINHTTP_OPTION_AUTOLOGON_POLICY, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH, ...tlsOptions, ...behaviourOptions(behaviour)];
-    try {
-      this.#native.configure(timeouts.resolve, timeouts.connect, timeouts.send, timeouts.receive, options);
-    } catch (raw) {
-      const error = toPublicError(raw);
-      if (!(error instanceof WinHttpError)) throw error;
-      const failure = protocolOptionFailure(error, (raw as { option?: number }).option, behaviour);
-      if (failure !== undefined) throw failure;
-    }
-  }
+  #watchingRemovals = false;
 
   /**
    * WINHTTP_OPTION_PROXY for this request only, before send(): `proxy` null connects directly, else a proxy list in
@@ -253,11 +242,9 @@ export class Request extends EventEmitter {
 
   /** Timings of this request, from WinHTTP's notifications; complete once the body was read to its end. */
   timings(): RequestTimings {
-    const marks = this.#closed && this.#finalTimings !== undefined ? this.#finalTimings : this.#native.timings();
-    return buildTimings(this.#startedAt, marks, this.#endedAt, this.#secure);
+    // After close() the addon answers with the times it had when it closed the handle.
+    return buildTimings(this.#startedAt, this.#native.timings(), this.#endedAt, this.#secure);
   }
-
-  #finalTimings: number[] | undefined;
 
   // The addon is told only when the mask changes: registering these very listeners changes nothing.
   #notifyMask = 0;
@@ -606,7 +593,6 @@ export class Request extends EventEmitter {
     this.#signal?.removeEventListener('abort', this.#onAbort);
     const pending = this.#pending;
     this.#pending = null;
-    this.#finalTimings = this.#native.timings();
     this.#native.close();
     this.#onClose();
     pending?.reject(error);

@@ -31,13 +31,12 @@ export interface NativeRequest {
   addHeaders(lines: string): void;
   setTimeouts(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number): void;
   setOption(option: number, value: number): void;
-  /** WinHttpSetTimeouts, then WinHttpSetOption per [option, value] pair; a failure's error names its `option`. */
-  configure(resolveMs: number, connectMs: number, sendMs: number, receiveMs: number, optionPairs: number[]): void;
   /** WINHTTP_OPTION_PROXY for this request: NO_PROXY or NAMED_PROXY with a proxy list (native/proxy_option.cc). */
   setProxy(accessType: number, proxy: string | null, bypass: string | null): void;
   queryHeaders(infoLevel: number, name: string | null, index: number): HeaderQueryResult | null;
   close(): void;
   setNotifications(mask: number): void;
+  /** Stage times in ms since the request opened (-1: not seen); after close(), as they were at the close. */
   timings(): number[];
   /** WINHTTP_OPTION_SERVER_CERT_CONTEXT: the server's certificate (DER), then the others the server sent. */
   serverCertificates(): Buffer[];
@@ -125,6 +124,11 @@ export interface NativeBinding {
     path: string,
     flags: number,
     onStatus: StatusHandler,
+    /**
+     * [resolveMs, connectMs, sendMs, receiveMs, option, value, ...]: WinHttpSetTimeouts, then WinHttpSetOption per
+     * pair, in the same call. A failure closes the handle and throws; its error names the `option`.
+     */
+    configuration?: readonly number[],
   ) => NativeRequest;
   crackUrl(url: string): CrackedUrl;
   ClientCertificate: {
