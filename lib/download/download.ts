@@ -2,6 +2,7 @@
 // all. Bytes go to a partial file beside it (partial-file.ts), resumed with Range + If-Range after a failure or on a
 // later call (resume.ts), retried after transient failures with backoff (retry.ts), checked against SHA-256, then
 // flushed and renamed into place.
+import type { Hash } from 'node:crypto';
 import { resolve as resolvePath } from 'node:path';
 import { AbortError, invalidArg } from '../errors';
 import { request } from '../request';
@@ -30,6 +31,11 @@ export interface DownloadResult {
 
 type Resumable = { state: ResumeState; bytes: number } | undefined;
 
+/** What the last attempt wrote and hashed, so the next one need not read the file again to hash it. */
+interface Written {
+  last?: { bytes: number; hash: Hash };
+}
+
 /** A 206 that does not continue our bytes, or a 416 short of the whole file: start over at once (a failure, no wait). */
 class StartOver extends Error {
   override readonly name = 'ResumeMismatchError';
@@ -54,9 +60,10 @@ export async function download(url: string | URL, path: string, options: Downloa
   if (!plan.resume) await file.remove();
   let resumable = plan.resume ? await file.resumable(href) : undefined;
   let failures = 0;
+  const written: Written = {};
   for (let attempts = 1; ; attempts += 1) {
     try {
-      return await attempt(href, file, resumable, plan, meter, attempts);
+      return await attempt(href, file, resumable, plan, meter, attempts, written);
     } catch (error) {
       const before = resumable?.bytes ?? 0;
       resumable = await file.resumable(href);
@@ -100,20 +107,17 @@ async function leaveBehind(file: PartialFile, error: unknown, resumable: boolean
 }
 
 async function attempt(href: string, file: PartialFile, resumable: Resumable, plan: DownloadPlan,
-  meter: ProgressMeter | undefined, attempts: number): Promise<DownloadResult> {
+  meter: ProgressMeter | undefined, attempts: number, written: Written): Promise<DownloadResult> {
   const headers = resumable === undefined ? plan.headers : rangeHeaders(plan.headers, resumable.state, resumable.bytes);
   const response = await request(href, { ...plan.request, headers, signal: plan.signal });
   let part: OpenPart | undefined;
   try {
-    const opened = await openFor(response, href, file, resumable, plan.clock.now());
+    const opened = await openFor(response, href, file, resumable, plan.clock.now(), written);
     part = opened.part;
     const resumedFrom = part.bytes;
     meter?.start(part.bytes, opened.total);
     if (opened.complete) response.body.destroy(); // a 416's body is not file bytes
-    else for await (const chunk of response.body) {
-      await file.write(part, chunk as Buffer);
-      meter?.add((chunk as Buffer).length);
-    }
+    else await receive(response, file, part, meter, written);
     const sha256 = part.hash.digest('hex');
     if (plan.sha256 !== undefined && sha256 !== plan.sha256) {
       await part.handle.close();
@@ -129,9 +133,23 @@ async function attempt(href: string, file: PartialFile, resumable: Resumable, pl
   }
 }
 
+/** Appends the body to the file; if it fails, `written` keeps what the file holds and its hash for the next attempt. */
+async function receive(response: Response, file: PartialFile, part: OpenPart, meter: ProgressMeter | undefined,
+  written: Written): Promise<void> {
+  try {
+    for await (const chunk of response.body) {
+      await file.write(part, chunk as Buffer);
+      meter?.add((chunk as Buffer).length);
+    }
+  } catch (error) {
+    written.last = { bytes: part.bytes, hash: part.hash };
+    throw error;
+  }
+}
+
 /** The partial file opened for this response: appended to for a 206 that continues it, else started over. */
-async function openFor(response: Response, href: string, file: PartialFile, resumable: Resumable, now: number)
-  : Promise<{ part: OpenPart; total: number | undefined; complete?: boolean }> {
+async function openFor(response: Response, href: string, file: PartialFile, resumable: Resumable, now: number,
+  written: Written): Promise<{ part: OpenPart; total: number | undefined; complete?: boolean }> {
   const { status, headers } = response;
   if (status === 206 && resumable !== undefined) {
     const mismatch = partialMismatch(headers, resumable.state, resumable.bytes);
@@ -139,7 +157,8 @@ async function openFor(response: Response, href: string, file: PartialFile, resu
       await file.remove();
       throw new StartOver(`The server's 206 does not continue the partial file (${mismatch}), so it starts over`);
     }
-    return { part: await file.append(resumable.bytes), total: parseContentRange(headers['content-range'])?.total };
+    const part = await file.append(resumable.bytes, written.last);
+    return { part, total: parseContentRange(headers['content-range'])?.total };
   }
   if (status === 416 && resumable !== undefined) {
     // Nothing after our bytes: the file may be whole already (a run killed before its rename). Else start over.

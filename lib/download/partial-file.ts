@@ -47,7 +47,7 @@ export class PartialFile {
     } catch {
       return undefined; // no state, no file, or a state cut short: start over
     }
-    if (state.url !== url || (state.etag === undefined && state.lastModified === undefined)) return undefined;
+    if (state.url !== url || (state.etag === undefined && state.lastModified === undefined) || bytes === 0) return undefined;
     if (state.total !== undefined && bytes > state.total) return undefined;
     return { state, bytes };
   }
@@ -65,11 +65,15 @@ export class PartialFile {
     return { handle, hash: createHash('sha256'), bytes: 0 };
   }
 
-  /** Opens the file to append at `bytes` (cut there), hashing what it already holds. */
-  async append(bytes: number): Promise<OpenPart> {
+  /**
+   * Opens the file to append at `bytes` (cut there), hashing what it already holds, unless `known` (what an earlier
+   * attempt of this process wrote) has hashed exactly those bytes.
+   */
+  async append(bytes: number, known?: { bytes: number; hash: Hash }): Promise<OpenPart> {
     const handle = await this.#guard(open(this.tempPath, 'r+'));
     try {
       await this.#guard(handle.truncate(bytes));
+      if (known?.bytes === bytes) return { handle, hash: known.hash.copy(), bytes };
       const hash = createHash('sha256');
       const block = Buffer.allocUnsafe(1024 * 1024);
       for (let at = 0; at < bytes;) {

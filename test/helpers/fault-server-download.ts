@@ -10,12 +10,14 @@
 //   ranges=0           ignore Range (answer 200 with the whole file)
 //   validator=etag|weak|date|none   strong ETag (default), weak ETag, Last-Modified only, nothing
 //   drops=D dropSeed=X the first D responses end early at a random offset (seeded), by RST or FIN alternately
+//   cut=rst|fin        every drop by that one (a FIN delivers every byte sent before it; an RST may lose some)
 //   changeAfter=R      from request R+1 on, the file is fileBytes(S + '-v2') with another ETag/Last-Modified
 //   ignoreIfRange=1    answer a Range with 206 even when If-Range does not match (a broken server)
 //   busy=B retryAfter=T  the first B requests get 503 with Retry-After: T
 //   corrupt=1          one byte in the middle of every response body is flipped
 //   stallAt=O          the first response stops sending at file offset O and never ends (until the client goes)
 //   status=C           answer C with an empty body
+//   pace=MS            wait MS after each 64 KiB block (so a transfer takes a known least time)
 import { createCipheriv, createHash } from 'node:crypto';
 import type * as net from 'node:net';
 import { type MessagePort, Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -57,6 +59,7 @@ export function fileSha256(seed: string, size: number): string {
   return hash.digest('hex');
 }
 
+const CUT_DELAY_MS = 100;
 const LAST_MODIFIED = ['Mon, 02 Nov 2026 10:00:00 GMT', 'Tue, 03 Nov 2026 11:00:00 GMT'];
 
 interface KeyState {
@@ -123,7 +126,7 @@ function answer(socket: net.Socket, head: string, states: Map<string, KeyState>,
   let cut: string | undefined;
   if (n <= Number(q.get('drops') ?? '0')) {
     end = start + Math.floor(state.random() * length);
-    cut = n % 2 === 1 ? 'rst' : 'fin';
+    cut = q.get('cut') ?? (n % 2 === 1 ? 'rst' : 'fin');
   }
   if (q.get('stallAt') !== null && n === 1) {
     end = Math.min(end, Number(q.get('stallAt')));
@@ -138,15 +141,19 @@ function answer(socket: net.Socket, head: string, states: Map<string, KeyState>,
     else if (cut === 'fin') socket.end();
     // 'stall' and a whole body: the client closes (Connection: close)
   };
+  const pace = Number(q.get('pace') ?? '0');
   const pump = () => {
     while (at < end && !socket.destroyed) {
       const block = read(Math.min(64 * 1024, end - at));
       if (corruptAt >= at && corruptAt < at + block.length) block[corruptAt - at] ^= 0xff;
       at += block.length;
+      if (pace > 0) return void socket.write(block, () => setTimeout(pump, pace));
       if (!socket.write(block)) return void socket.once('drain', pump);
     }
     if (socket.destroyed) finish({ status: Number(status.slice(0, 3)), start, sent: at - start, cut: 'client' });
-    else if (cut === 'rst' || cut === 'fin') socket.write(Buffer.alloc(0), done); // cut after what was written went out
+    // Cut a while after the last byte went out, so the client has taken what was sent (WinHTTP may drop bytes it has
+    // not handed out yet when the connection closes under it).
+    else if (cut === 'rst' || cut === 'fin') socket.write(Buffer.alloc(0), () => setTimeout(done, CUT_DELAY_MS));
     else done();
   };
   pump();
