@@ -3,8 +3,10 @@
 import { parseCli, USAGE } from './args';
 import { runDemo } from './demo';
 import { runFetch } from './fetch-command';
+import { runGet } from './get-command';
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'get') return runGet(process.argv.slice(3), process);
   let options;
   try {
     options = parseCli(process.argv.slice(2));

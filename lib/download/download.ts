@@ -75,7 +75,7 @@ export async function download(url: string | URL, path: string, options: Downloa
         throw error;
       }
       if (delayMs > 0) {
-        plan.onRetry?.({ retry: failures, delayMs, error: error as Error });
+        plan.onRetry?.({ retry: failures, attempt: attempts + 1, delayMs, error: error as Error });
         await plan.clock.sleep(delayMs, plan.signal);
       }
     }

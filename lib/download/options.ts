@@ -10,8 +10,10 @@ import { validateInterval } from '../progress/interval';
 import { DEFAULT_BACKOFF, DEFAULT_RETRIES, realClock, type BackoffOptions, type RetryClock } from './retry';
 
 export interface RetryInfo {
-  /** 1 for the first retry. */
+  /** 1 for the first retry after a failure (the count restarts once an attempt adds bytes to the file). */
   retry: number;
+  /** The number of the attempt about to be made (2 for the first retry). */
+  attempt: number;
   /** How long download() waits before it (Retry-After, or the backoff). */
   delayMs: number;
   /** Why: the failure of the attempt before. */
