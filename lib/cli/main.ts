@@ -19,8 +19,8 @@ async function main(): Promise<number> {
     return 0;
   }
   try {
-    if (options.url === undefined) await runDemo(process.stdout);
-    else await runFetch(options.url, options, process.stdout);
+    if (options.url === undefined) return await runDemo(process);
+    await runFetch(options.url, options, process.stdout);
     return 0;
   } catch (error) {
     const e = error as Error & { code?: string; errno?: number; api?: string };
