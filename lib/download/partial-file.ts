@@ -10,7 +10,10 @@ import { fileSystemError } from './errors';
 export const PART_SUFFIX = '.winhttp-part';
 export const STATE_SUFFIX = '.winhttp-part.json';
 
-/** What makes a partial file resumable: the same URL, and a validator for If-Range (a strong ETag, or Last-Modified). */
+/**
+ * What makes a partial file resumable: the same URL, and a validator for If-Range (a strong ETag, or Last-Modified).
+ * On disk the URL is kept as its SHA-256 only (`urlSha256`): a signed URL's query is a credential.
+ */
 export interface ResumeState {
   url: string;
   etag?: string;
@@ -39,15 +42,19 @@ export class PartialFile {
 
   /** The state and length of a partial file left for `url`, or undefined when there is none to resume. */
   async resumable(url: string): Promise<{ state: ResumeState; bytes: number } | undefined> {
-    let state: ResumeState;
+    let saved: Omit<ResumeState, 'url'> & { urlSha256?: string };
     let bytes: number;
     try {
-      state = JSON.parse(await readFile(this.statePath, 'utf8')) as ResumeState;
+      saved = JSON.parse(await readFile(this.statePath, 'utf8')) as typeof saved;
       bytes = (await stat(this.tempPath)).size;
     } catch {
       return undefined; // no state, no file, or a state cut short: start over
     }
-    if (state.url !== url || (state.etag === undefined && state.lastModified === undefined) || bytes === 0) return undefined;
+    const { urlSha256, ...validators } = saved;
+    const state: ResumeState = { url, ...validators };
+    if (urlSha256 !== urlKey(url) || (state.etag === undefined && state.lastModified === undefined) || bytes === 0) {
+      return undefined;
+    }
     if (state.total !== undefined && bytes > state.total) return undefined;
     return { state, bytes };
   }
@@ -57,7 +64,10 @@ export class PartialFile {
     await this.#guard(rm(this.statePath, { force: true }));
     const handle = await this.#guard(open(this.tempPath, 'w'));
     try {
-      if (state !== undefined) await this.#guard(writeDurably(this.statePath, JSON.stringify(state)));
+      if (state !== undefined) {
+        const { url, ...validators } = state;
+        await this.#guard(writeDurably(this.statePath, JSON.stringify({ urlSha256: urlKey(url), ...validators })));
+      }
     } catch (error) {
       await handle.close();
       throw error;
@@ -122,6 +132,11 @@ export class PartialFile {
       throw fileSystemError(error, this.path) ?? error;
     }
   }
+}
+
+/** How the state names its URL (hex SHA-256). */
+export function urlKey(url: string): string {
+  return createHash('sha256').update(url).digest('hex');
 }
 
 async function writeDurably(path: string, text: string): Promise<void> {

@@ -4,7 +4,7 @@
 // sleeps through a backoff or a Retry-After.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,6 +13,7 @@ import {
 } from '../../lib';
 import { fileSha256, startDownloadFaultServer, type DownloadFaultServer } from '../helpers/fault-server-download';
 import { closedPort } from '../helpers/servers';
+import { urlKey } from '../../lib/download/partial-file';
 import { onWine } from '../helpers/wine';
 
 const SIZE = 1024 * 1024 + 123; // not a multiple of any block size
@@ -212,6 +213,8 @@ describe('download()', () => {
     controller.abort();
     await expect(failure).rejects.toThrow(AbortError);
     expect(leftovers(path)).toEqual([path + PART_SUFFIX, path + STATE_SUFFIX]);
+    // The state names the URL by its SHA-256 only: a signed URL's query is a credential.
+    expect(JSON.parse(readFileSync(path + STATE_SUFFIX, 'utf8'))).toEqual({ urlSha256: urlKey(url), etag: expect.any(String), total: SIZE });
     const result = await download(url, path);
     expect(result.resumedFrom).toBe(300_000);
     expect(await hashFile(path)).toBe(fileSha256(key, SIZE));
@@ -221,7 +224,7 @@ describe('download()', () => {
   it('resume: false starts over, whatever a partial file holds, and an abort then leaves nothing', async () => {
     const { path, key } = target();
     writeFileSync(path + PART_SUFFIX, 'stale bytes');
-    writeFileSync(path + STATE_SUFFIX, JSON.stringify({ url: server.url({ size: SIZE, seed: key, key }), etag: '"x"' }));
+    writeFileSync(path + STATE_SUFFIX, JSON.stringify({ urlSha256: urlKey(server.url({ size: SIZE, seed: key, key })), etag: '"x"' }));
     const result = await download(server.url({ size: SIZE, seed: key, key }), path, { resume: false });
     expect(result.resumedFrom).toBe(0);
     expect((await served(key))[0].range).toBeUndefined();
@@ -240,7 +243,7 @@ describe('download()', () => {
   it('a partial file left for another URL is not resumed', async () => {
     const { path, key } = target();
     writeFileSync(path + PART_SUFFIX, Buffer.alloc(5000, 1));
-    writeFileSync(path + STATE_SUFFIX, JSON.stringify({ url: 'http://127.0.0.1:1/other', etag: '"x"' }));
+    writeFileSync(path + STATE_SUFFIX, JSON.stringify({ urlSha256: urlKey('http://127.0.0.1:1/other'), etag: '"x"' }));
     const result = await download(server.url({ size: SIZE, seed: key, key }), path);
     expect(result.resumedFrom).toBe(0);
     expect(await hashFile(path)).toBe(fileSha256(key, SIZE));
