@@ -2,7 +2,8 @@
 // is a TTY) one progress line redrawn at most every 100 ms, retries on lines of their own, and a summary; piped,
 // nothing but errors; --json, one object a line on standard output: {"type":"progress"|"retry"|"done"|"error", ...}.
 // URLs are shown without their query (a signed URL's query is a credential); credentials are never printed.
-import { download, type DownloadResult, type RetryInfo } from '../download';
+import { existsSync } from 'node:fs';
+import { PART_SUFFIX, download, type DownloadResult, type RetryInfo } from '../download';
 import { Session } from '../core/session';
 import type { Progress } from '../progress/meter';
 import { GET_USAGE, parseGet, type GetOptions } from './get-args';
@@ -95,7 +96,11 @@ export async function runGet(argv: string[], streams: Streams): Promise<number> 
     return 0;
   } catch (error) {
     report.error(error as Error);
-    return controller.signal.aborted ? 130 : 1;
+    if (!controller.signal.aborted) return 1;
+    streams.stderr.write(options.resume && existsSync(options.output + PART_SUFFIX)
+      ? `interrupted: ${options.output}${PART_SUFFIX} is kept; run the same command again to resume\n`
+      : 'interrupted: nothing is kept\n');
+    return 130;
   } finally {
     process.off('SIGINT', onSigint);
     session?.close();

@@ -5,9 +5,10 @@
 // Windows node.exe cannot start; the piped and --json output is checked under Wine (test/cli/get.test.ts).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PART_SUFFIX } from '../../lib/download';
 import { fileSha256, startDownloadFaultServer, type DownloadFaultServer } from '../helpers/fault-server-download';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -37,22 +38,37 @@ afterAll(async () => {
 });
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-const pane = () => execFileSync('tmux', ['-L', SOCKET, 'capture-pane', '-p', '-t', 'get'], { encoding: 'utf8' })
+const pane = (session = 'get') => execFileSync('tmux', ['-L', SOCKET, 'capture-pane', '-p', '-t', session], { encoding: 'utf8' })
   .split('\n').map((line) => line.trimEnd()).filter((line) => line !== '');
 
-it('draws one progress line in place, the retry above it, and the summary with the SHA-256', async () => {
+/** Starts `winhttp get <url> -o <path>` in a new tmux session of that name; the pane ends with EXIT=<code>. */
+function startGet(session: string, url: string, path: string): void {
   const exe = ensureWindowsNode();
   ensureWinePrefix();
-  const key = 'tty';
-  const url = server.url({ size: SIZE, seed: key, key, drops: 1, dropSeed: 4, cut: 'fin', pace: 40 });
-  const path = join(folder, 'tty.bin');
   const env = wineEnv({});
   const command = [
     'env', ...['WINEPREFIX', 'WINEDEBUG', 'WINEDLLOVERRIDES'].map((name) => quote(`${name}=${env[name]}`)),
     'wine', quote(exe), quote(join(ROOT, 'dist', 'lib', 'cli', 'main.js')), 'get', quote(url), '-o', quote(`Z:${path}`),
     '; echo "EXIT=$?"; sleep 600',
   ].join(' ');
-  execFileSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-s', 'get', '-x', '200', '-y', '30', command]);
+  execFileSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-s', session, '-x', '200', '-y', '30', command]);
+}
+
+async function until<T>(what: string, check: () => T | undefined, session: string): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const found = check();
+    if (found !== undefined) return found;
+    if (Date.now() - started > 90_000) throw new Error(`${what}: not after 90 s; the pane shows:\n${pane(session).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('draws one progress line in place, the retry above it, and the summary with the SHA-256', async () => {
+  const key = 'tty';
+  const url = server.url({ size: SIZE, seed: key, key, drops: 1, dropSeed: 4, cut: 'fin', pace: 40 });
+  const path = join(folder, 'tty.bin');
+  startGet('get', url, path);
 
   const running: string[] = [];
   let screen: string[] = [];
@@ -81,4 +97,25 @@ it('draws one progress line in place, the retry above it, and the summary with t
   const summary = screen.slice(screen.indexOf(bars[0]) + 1, -1).join('');
   expect(summary).toMatch(new RegExp(`^saved Z:.*tty\\.bin \\(${SIZE} bytes, resumed at [\\d.]+ [kM]B\\), sha256 ${expected}$`));
   expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(expected);
+}, 120_000);
+
+it('Ctrl+C stops it with exit 130 and keeps the partial file; the same command again resumes and completes it', async () => {
+  const key = 'interrupted';
+  const url = server.url({ size: SIZE, seed: key, key, stallAt: 1_000_000 });
+  const path = join(folder, 'interrupted.bin');
+  startGet('first', url, path);
+  await until('1 MB in the partial file', () => (existsSync(path + PART_SUFFIX) && statSync(path + PART_SUFFIX).size >= 1_000_000
+    ? true : undefined), 'first');
+  execFileSync('tmux', ['-L', SOCKET, 'send-keys', '-t', 'first', 'C-c']);
+  const first = await until('the exit', () => { const s = pane('first'); return s.some((l) => l.startsWith('EXIT=')) ? s : undefined; }, 'first');
+  expect(first.slice(-3)).toEqual([
+    'winhttp: AbortError: The operation was aborted (code=ABORT_ERR)',
+    `interrupted: Z:${path}${PART_SUFFIX} is kept; run the same command again to resume`,
+    'EXIT=130',
+  ]);
+  startGet('second', url, path);
+  const second = await until('the exit', () => { const s = pane('second'); return s.some((l) => l.startsWith('EXIT=')) ? s : undefined; }, 'second');
+  expect(second[second.length - 1]).toBe('EXIT=0');
+  expect(second.join('\n')).toContain(`(${SIZE} bytes, resumed at 1.0 MB), sha256 ${fileSha256(key, SIZE)}`);
+  expect(createHash('sha256').update(readFileSync(path)).digest('hex')).toBe(fileSha256(key, SIZE));
 }, 120_000);
