@@ -29,6 +29,8 @@ export type { ClientCertificateInfo, CertificateStoreLocation } from './tls/clie
 export type { ClientCertificate, ClientCertificateOption } from './tls/client-cert-option';
 export type { TlsOptions, TlsVersion } from './tls/options';
 export type { PeerCertificate } from './tls/certificate';
+export * from './download';
+export type { Progress } from './progress/meter';
 
 import { getBinding } from './native/binding';
 

@@ -3,18 +3,28 @@
 // slows the download.
 import { Readable } from 'node:stream';
 import { abortErrorFor } from './core/abort';
+import { invalidArg } from './errors';
+import { validateInterval } from './progress/interval';
 import type { Request, ResponseHead } from './core/request';
 import type { PeerCertificate } from './tls/certificate';
 import type { CheckedBody } from './policy/body-length';
 import type { IncomingHeaders } from './core/headers';
 import type { RequestTimings } from './core/timings';
+import { ProgressMeter, type Progress } from './progress/meter';
 
 const MAX_CHUNK = 256 * 1024;
+
+/** What a body emits as 'progress' after each chunk WinHTTP handed over (encoded bytes, as Content-Length counts). */
+export interface BodyBytes {
+  received: number;
+  total: number | undefined;
+}
 
 /** The body as WinHTTP hands it over (still encoded), checked against Content-Length. */
 export class ResponseBody extends Readable {
   readonly #source: CheckedBody;
   readonly #release: () => void;
+  #received = 0;
 
   /** @internal */
   constructor(source: CheckedBody, request: Request, release: () => void, signal: AbortSignal | undefined) {
@@ -38,6 +48,10 @@ export class ResponseBody extends Readable {
   async #pull(): Promise<Buffer | null> {
     const chunk = await this.#source.next(MAX_CHUNK);
     if (chunk === null) this.#release();
+    else {
+      this.#received += chunk.byteLength;
+      this.emit('progress', { received: this.#received, total: this.#source.expected } satisfies BodyBytes);
+    }
     return chunk;
   }
 
@@ -81,6 +95,24 @@ export class Response implements ResponseHead {
   /** https: the certificate the server presented, in the shape of Node's getPeerCertificate(true) (lib/tls/certificate.ts). */
   serverCertificate(): PeerCertificate {
     return this.#request.serverCertificate();
+  }
+
+  /**
+   * Calls `listener` as the body is read with the bytes received so far (before any decoding) of the total
+   * Content-Length announced, the rate and time left: at most once per `intervalMs` (default 100), and once more
+   * with `done: true` when the body has ended.
+   */
+  onProgress(listener: (progress: Progress) => void, options: { intervalMs?: number } = {}): this {
+    if (typeof listener !== 'function') throw invalidArg('listener', 'must be a function');
+    const meter = new ProgressMeter(listener, { intervalMs: validateInterval(options.intervalMs) });
+    let counted: number | undefined;
+    this.body.on('progress', ({ received, total }: BodyBytes) => {
+      if (counted === undefined) meter.start(0, total);
+      meter.add(received - (counted ?? 0));
+      counted = received;
+    });
+    this.body.once('end', () => meter.finish());
+    return this;
   }
 
   get ok(): boolean {

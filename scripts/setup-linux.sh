@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # clang and its sanitizer runtimes: the contract-double suite (scripts/double.js).
 # winbind: Samba's ntlm_auth, which Wine's NTLM client runs (test/integration/auth-ntlm.test.ts).
 # tinyproxy: the proxy the proxy tests start themselves (test/helpers/tinyproxy.ts); never run as a service.
-packages=(wine wine64 g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix mingw-w64-tools cmake make clang libclang-rt-dev winbind tinyproxy)
+packages=(wine wine64 g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix mingw-w64-tools cmake make clang libclang-rt-dev winbind tinyproxy tmux)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 quietly() { "$@" >"$log" 2>&1 || { cat "$log" >&2; echo "setup-linux: failed: $*" >&2; exit 1; }; }

@@ -18,7 +18,8 @@ export interface CliOptions {
 export const USAGE = `Usage: winhttp [options] [url]
 
 Fetches url through Windows' own HTTP stack (WinHTTP) and prints the status line, the headers and the body.
-Without a url it runs a demo: it serves a page on loopback and fetches it through WinHTTP.
+Without a url it runs a demo: it serves a file on loopback and downloads it through WinHTTP.
+\`winhttp get <url> [-o file]\` downloads a file, resumably (winhttp get --help).
 
 Options:
   -X, --method <method>     request method (default GET, or POST with --data)

@@ -1,29 +1,18 @@
-// `winhttp` with no url: a self-contained tour that needs no network. It serves two routes on 127.0.0.1 from this
-// process, fetches them through WinHTTP (GET, then a POST echo), then shows the typed error for a closed port.
-import { createServer, type Server } from 'node:http';
+// `winhttp` with no url: a self-contained tour that needs no network. It serves a file on 127.0.0.1 from this process
+// and downloads it with `winhttp get` (the command's own code): a progress bar on a terminal, a connection that breaks
+// at 40 % and the download resuming with Range + If-Range, the SHA-256 checked against the one the server published,
+// then the typed error for a closed port.
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from '../request';
 import { WinHttpError } from '../errors';
-import { formatHead } from './fetch-command';
-
-function serve(): Promise<Server> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({
-        hello: 'from a loopback server, fetched through WinHTTP',
-        method: req.method,
-        path: req.url,
-        userAgent: req.headers['user-agent'],
-        receivedBytes: Buffer.concat(chunks).length,
-      }) + '\n');
-    });
-  });
-  server.on('connection', (socket) => socket.setNoDelay(true));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+import { serveDemoFile } from './demo-server';
+import { runGet } from './get-command';
+import { formatBytes } from './progress-line';
 
 function freePort(): Promise<number> {
   const probe = createServer();
@@ -33,30 +22,36 @@ function freePort(): Promise<number> {
   }));
 }
 
-export async function runDemo(out: NodeJS.WritableStream): Promise<void> {
-  const server = await serve();
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  out.write(`winhttp demo: a server on ${base} (loopback, this process); every request goes through winhttp.dll\n\n`);
+export async function runDemo(streams: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
+  const out = streams.stdout;
+  const server = await serveDemoFile();
+  const folder = mkdtempSync(join(tmpdir(), 'winhttp-demo-'));
+  const path = join(folder, 'demo.bin');
   try {
-    for (const [method, path, body] of [['GET', '/hello', undefined], ['POST', '/echo', 'some bytes to upload']] as const) {
-      const started = process.hrtime.bigint();
-      out.write(`> ${method} ${base}${path}${body === undefined ? '' : ` (body: ${body.length} bytes)`}\n`);
-      const response = await request(`${base}${path}`, { method, body, timeout: 10_000 });
-      const text = await response.text();
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      out.write(formatHead(response.status, response.statusText, response.httpVersion, response.rawHeaders));
-      out.write(`${text}(${Buffer.byteLength(text)} body bytes in ${ms.toFixed(1)} ms)\n\n`);
-    }
+    out.write(`winhttp demo: a ${formatBytes(server.bytes)} file served on ${new URL(server.url).origin} (loopback, this ` +
+      `process), its SHA-256 published as ${server.sha256}.\nThe download goes through winhttp.dll; the server breaks ` +
+      'the connection once, at 40 %.\n\n');
+    out.write(`> winhttp get ${server.url} -o ${path} --sha256 ${server.sha256}\n`);
+    const code = await runGet([server.url, '-o', path, '--sha256', server.sha256], streams);
+    if (code !== 0) return code;
+    const actual = createHash('sha256').update(readFileSync(path)).digest('hex');
+    out.write(`verified: ${path} holds ${server.bytes} bytes with SHA-256 ${actual}, ` +
+      `${actual === server.sha256 ? 'the one the server published' : 'NOT the one the server published'}\n\n`);
+    if (actual !== server.sha256) return 1;
+
     const closed = `http://127.0.0.1:${await freePort()}/`;
     out.write(`> GET ${closed} (nobody listens there)\n`);
     try {
       await request(closed, { timeout: 10_000 });
       out.write('unexpected: the request succeeded\n');
+      return 1;
     } catch (error) {
       if (!(error instanceof WinHttpError)) throw error;
       out.write(`${error.name}: code=${error.code} errno=${error.errno} api=${error.api} category=${error.category}\n`);
     }
+    return 0;
   } finally {
     server.close();
+    rmSync(folder, { recursive: true, force: true });
   }
 }

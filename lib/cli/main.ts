@@ -3,8 +3,10 @@
 import { parseCli, USAGE } from './args';
 import { runDemo } from './demo';
 import { runFetch } from './fetch-command';
+import { runGet } from './get-command';
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'get') return runGet(process.argv.slice(3), process);
   let options;
   try {
     options = parseCli(process.argv.slice(2));
@@ -17,8 +19,8 @@ async function main(): Promise<number> {
     return 0;
   }
   try {
-    if (options.url === undefined) await runDemo(process.stdout);
-    else await runFetch(options.url, options, process.stdout);
+    if (options.url === undefined) return await runDemo(process);
+    await runFetch(options.url, options, process.stdout);
     return 0;
   } catch (error) {
     const e = error as Error & { code?: string; errno?: number; api?: string };

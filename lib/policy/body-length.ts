@@ -29,6 +29,11 @@ export class CheckedBody {
     this.#readAhead = readAhead;
   }
 
+  /** Content-Length of the body, where the response announced one. */
+  get expected(): number | undefined {
+    return this.#expected;
+  }
+
   /** The next bytes (at most `maxBytes`), or null at the end. Rejects with ResponseTruncatedError when short. */
   async next(maxBytes: number): Promise<Buffer | null> {
     if (this.#expected !== undefined && this.#received >= this.#expected) {

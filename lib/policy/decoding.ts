@@ -78,5 +78,7 @@ export function decodedBody(raw: Readable, codings: Coding[], encoding: string):
       `The response body could not be decoded (Content-Encoding: ${encoding}): ${error.message}`, { cause: error }))));
   }
   pipeline([raw, ...decoders, output], () => undefined);
+  // Progress counts the bytes as received (Content-Length counts them encoded): Response.onProgress listens here.
+  raw.on('progress', (bytes) => output.emit('progress', bytes));
   return output;
 }
