@@ -39,6 +39,9 @@
             'native/proxy_lookup.cc',
             'native/tls_cert_store.cc',
             'native/client_cert_wrap.cc',
+            'native/tls_trusted_roots.cc',
+            'native/tls_trust_gate.cc',
+            'native/tls_roots_wrap.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

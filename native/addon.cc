@@ -6,6 +6,7 @@
 #include "proxy_resolver.h"
 #include "request_wrap.h"
 #include "session_wrap.h"
+#include "tls_roots_wrap.h"
 #include "url_wrap.h"
 #include "win_error.h"
 #ifdef WINHTTP_CONTRACT_DOUBLE
@@ -21,6 +22,7 @@ WinHttpAddon::WinHttpAddon(Napi::Env env, Napi::Object exports) : dispatcher_(Di
                            InstanceValue("crackUrl", Napi::Function::New(env, CrackUrl, "crackUrl")),
                            InstanceValue("ClientCertificate", ClientCertWrap::Define(env)),
                            InstanceValue("listMyStore", Napi::Function::New(env, ListMyStoreJs, "listMyStore")),
+                           InstanceValue("TrustedRoots", TrustedRootsWrap::Define(env)),
                            InstanceMethod("liveRequests", &WinHttpAddon::LiveRequests),
                            InstanceMethod("formatMessage", &WinHttpAddon::FormatMessage),
                        });

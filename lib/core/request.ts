@@ -202,11 +202,19 @@ export class Request extends EventEmitter {
       // so it cannot serve another request: Wine's WinHTTP pools connections across sessions (a strict session was
       // seen reusing a relaxed one's connection, and a session without a certificate one authenticated with it).
       const certificate = secure ? tls.clientCertificate : undefined;
-      const unshared = secure && (tls.securityFlags !== 0 || certificate !== undefined);
+      // tls.ca makes WinHTTP accept unknown roots (the native check decides them): a relaxed connection as well.
+      const roots = secure ? tls.trustedRoots : undefined;
+      const unshared = secure && (tls.securityFlags !== 0 || certificate !== undefined || roots !== undefined);
       this.#configure(timeouts, unshared ? { ...behaviour, keepAlive: false } : behaviour,
         secure ? tlsRequestOptions(tls) : []);
       // Before the first send, as the WINHTTP_OPTION_CLIENT_CERT_CONTEXT reference allows: no 12044 round trip.
       if (certificate !== undefined) callNative(() => this.#native.setClientCertificate(certificate.native));
+      // Checked natively at each SENDING_REQUEST (native/tls_trust_gate.h); redirects are followed by lib/, so the
+      // request is only ever sent to `host`.
+      if (roots !== undefined) {
+        const name = host.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal is matched without its brackets
+        callNative(() => this.#native.setTrustedRoots(roots.native, name, tls.securityFlags, tls.checkRevocation));
+      }
     } catch (error) {
       // Not yet known to the connection: close the handle only.
       this.#closed = true;

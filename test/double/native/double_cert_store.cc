@@ -1,6 +1,7 @@
 #include "double_cert_store.h"
 #include <cstring>
 #include "double_cert_contexts.h"
+#include "double_chain.h"
 #include "double_world.h"
 
 namespace contract_double {
@@ -110,6 +111,8 @@ using namespace contract_double;
 // "Opens a certificate store using a specified store provider type": here only CERT_STORE_PROV_SYSTEM_W "MY" of the
 // current user or the local machine, as scripted. A fresh store's contents are copied at the open.
 HCERTSTORE CertOpenStore(LPCSTR provider, DWORD, HCRYPTPROV_LEGACY, DWORD flags, const void* para) {
+  // And new empty memory and collection stores (double_chain.cc), for tls.ca's roots and chain building.
+  if (provider == CERT_STORE_PROV_MEMORY || provider == CERT_STORE_PROV_COLLECTION) return OpenEmptyStore();
   const DWORD location = flags & (CERT_SYSTEM_STORE_CURRENT_USER | CERT_SYSTEM_STORE_LOCAL_MACHINE);
   const wchar_t* name = static_cast<const wchar_t*>(para);
   if (provider != CERT_STORE_PROV_SYSTEM_W || name == nullptr || std::wcscmp(name, L"MY") != 0 ||
