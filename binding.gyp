@@ -42,6 +42,7 @@
             'native/tls_trusted_roots.cc',
             'native/tls_trust_gate.cc',
             'native/tls_roots_wrap.cc',
+            'native/client_cert_load.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

@@ -1,5 +1,6 @@
 // Module entry: registers the native classes (Session, Connection, Request), crackUrl, and two diagnostics.
 #include "addon.h"
+#include "client_cert_load.h"
 #include "client_cert_wrap.h"
 #include "connection_wrap.h"
 #include "napi_args.h"
@@ -23,6 +24,9 @@ WinHttpAddon::WinHttpAddon(Napi::Env env, Napi::Object exports) : dispatcher_(Di
                            InstanceValue("ClientCertificate", ClientCertWrap::Define(env)),
                            InstanceValue("listMyStore", Napi::Function::New(env, ListMyStoreJs, "listMyStore")),
                            InstanceValue("TrustedRoots", TrustedRootsWrap::Define(env)),
+                           InstanceValue("loadClientCertificate",
+                                         Napi::Function::New(env, LoadClientCertificateJs, "loadClientCertificate")),
+                           InstanceValue("listMyStoreAsync", Napi::Function::New(env, ListMyStoreAsyncJs, "listMyStoreAsync")),
                            InstanceMethod("liveRequests", &WinHttpAddon::LiveRequests),
                            InstanceMethod("formatMessage", &WinHttpAddon::FormatMessage),
                        });

@@ -138,7 +138,12 @@ export interface NativeBinding {
   ClientCertificate: {
     new (kind: 'store', localMachine: boolean, der: Uint8Array): NativeClientCertificate;
     new (kind: 'pfx', pfx: Uint8Array, passphrase: string): NativeClientCertificate;
+    new (kind: 'held', certificate: unknown): NativeClientCertificate;
   };
+  /** On a worker thread (native/client_cert_load.h); a CryptoAPI failure resolves with errno and api. */
+  loadClientCertificate(kind: 'store', localMachine: boolean, der: Uint8Array): Promise<{ certificate: unknown; errno?: number; api?: string }>;
+  loadClientCertificate(kind: 'pfx', pfx: Uint8Array, passphrase: string): Promise<{ certificate: unknown; errno?: number; api?: string }>;
+  listMyStoreAsync(localMachine: boolean): Promise<{ list: { der: Buffer; hasPrivateKey: boolean }[]; errno?: number; api?: string }>;
   TrustedRoots: new (roots: Uint8Array[]) => NativeTrustedRoots;
   /** Every certificate of CurrentUser\\MY or LocalMachine\\MY. */
   listMyStore(localMachine: boolean): { der: Buffer; hasPrivateKey: boolean }[];

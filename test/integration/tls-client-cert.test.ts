@@ -88,8 +88,8 @@ describe('a client certificate from a PFX', () => {
 });
 
 describe('a client certificate from CurrentUser\\MY', () => {
-  it('listClientCertificates() shows it with its thumbprints, validity and private key', () => {
-    const listed = listClientCertificates().filter((entry) => entry.sha1 === hex(client.fingerprint));
+  it('listClientCertificates() shows it with its thumbprints, validity and private key', async () => {
+    const listed = (await listClientCertificates()).filter((entry) => entry.sha1 === hex(client.fingerprint));
     expect(listed).toEqual([{
       subject: 'CN=winhttp test client', issuer: 'CN=winhttp client CA (test only)', commonName: 'winhttp test client',
       sha1: hex(client.fingerprint), sha256: hex(client.fingerprint256), serialNumber: client.serialNumber.toUpperCase(),
@@ -97,8 +97,8 @@ describe('a client certificate from CurrentUser\\MY', () => {
     }]);
   });
 
-  it('LocalMachine\\MY does not list it', () => {
-    expect(listClientCertificates({ store: 'LocalMachine' }).map((entry) => entry.sha1)).not.toContain(hex(client.fingerprint));
+  it('LocalMachine\\MY does not list it', async () => {
+    expect((await listClientCertificates({ store: 'LocalMachine' })).map((entry) => entry.sha1)).not.toContain(hex(client.fingerprint));
   });
 
   it('chosen by its SHA-1 thumbprint as certmgr shows it (upper case, spaces) is presented', async () => {

@@ -145,6 +145,8 @@ interface DoubleControl {
   /** dwFlags of each PFXImportCertStore call since the stores were set. */
   pfxImportFlags(): number[];
   setChainEngine(script: ChainEngineScript): void;
+  /** Per PFXImportCertStore call since the stores were set, whether it ran on the JS thread. */
+  pfxImportsOnJsThread(): boolean[];
 }
 
 export function contractDouble(): DoubleControl {

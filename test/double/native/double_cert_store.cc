@@ -1,5 +1,6 @@
 #include "double_cert_store.h"
 #include <cstring>
+#include <thread>
 #include "double_cert_contexts.h"
 #include "double_chain.h"
 #include "double_world.h"
@@ -11,6 +12,7 @@ struct StoreScript {
   std::mutex mutex;
   CertStores stores;
   std::vector<DWORD> importFlags;
+  std::vector<std::thread::id> importThreads;  // the thread of each PFXImportCertStore call
 };
 
 StoreScript& TheStoreScript() {
@@ -47,6 +49,14 @@ void SetCertStores(CertStores stores) {
   std::lock_guard<std::mutex> lock(TheStoreScript().mutex);
   TheStoreScript().stores = std::move(stores);
   TheStoreScript().importFlags.clear();
+  TheStoreScript().importThreads.clear();
+}
+
+std::vector<bool> PfxImportsOnThisThread() {
+  std::lock_guard<std::mutex> lock(TheStoreScript().mutex);
+  std::vector<bool> result;
+  for (const std::thread::id& thread : TheStoreScript().importThreads) result.push_back(thread == std::this_thread::get_id());
+  return result;
 }
 
 std::vector<DWORD> PfxImportFlags() {
@@ -224,6 +234,7 @@ HCERTSTORE PFXImportCertStore(CRYPT_DATA_BLOB* pfx, LPCWSTR password, DWORD flag
   {
     std::lock_guard<std::mutex> lock(TheStoreScript().mutex);
     TheStoreScript().importFlags.push_back(flags);
+    TheStoreScript().importThreads.push_back(std::this_thread::get_id());
     const std::string bytes(reinterpret_cast<const char*>(pfx->pbData), pfx->cbData);
     for (const ScriptedPfx& scripted : TheStoreScript().stores.pfx) {
       if (scripted.bytes != bytes) continue;

@@ -175,6 +175,12 @@ Napi::Object CreateDoubleControl(Napi::Env env) {
   control.Set("trace", Napi::Function::New(env, Traces, "trace"));
   control.Set("proxy", CreateProxyControl(env));
   control.Set("setCertStores", Napi::Function::New(env, SetCertStoresJs, "setCertStores"));
+  control.Set("pfxImportsOnJsThread", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    const std::vector<bool> onThread = PfxImportsOnThisThread();
+    Napi::Array array = Napi::Array::New(info.Env(), onThread.size());
+    for (uint32_t i = 0; i < onThread.size(); ++i) array.Set(i, Napi::Boolean::New(info.Env(), onThread[i]));
+    return array;
+  }, "pfxImportsOnJsThread"));
   control.Set("setChainEngine", Napi::Function::New(env, SetChainEngineJs, "setChainEngine"));
   control.Set("pfxImportFlags", Napi::Function::New(env, PfxImportFlagsJs, "pfxImportFlags"));
   return control;
