@@ -6,7 +6,7 @@ import type * as https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { inspect } from 'node:util';
-import { ClientCertificateNotFoundError, Session, WinHttpError, listClientCertificates, request, type TlsOptions } from '../../lib';
+import { ClientCertificateNotFoundError, Session, WinHttpError, listClientCertificates, loadClientCertificate, request, type TlsOptions } from '../../lib';
 import { rejectionOf } from '../helpers/assertions';
 import { CLIENT_PFX_PASSPHRASE, addClientCertToMyStore, removeClientCertFromMyStore } from '../helpers/client-cert-store';
 import { type TestServer, startHttpsServer } from '../helpers/servers';
@@ -51,6 +51,12 @@ describe('a client certificate from a PFX', () => {
   it('is presented to a server that requires one: the server verified exactly that certificate', async () => {
     expect(await get({ clientCertificate: { pfx: testCertFile('client.pfx'), passphrase: CLIENT_PFX_PASSPHRASE } }))
       .toBe(SENT_BY_CLIENT);
+  });
+
+  it('loaded by loadClientCertificate() (on a worker thread) is presented', async () => {
+    const loaded = await loadClientCertificate({ pfx: testCertFile('client.pfx'), passphrase: CLIENT_PFX_PASSPHRASE });
+    expect(loaded.info).toMatchObject({ sha1: hex(client.fingerprint), hasPrivateKey: true });
+    expect(await get({ clientCertificate: loaded })).toBe(SENT_BY_CLIENT);
   });
 
   const WRONG_PASSPHRASE = 'not-the-passphrase';
@@ -104,6 +110,11 @@ describe('a client certificate from CurrentUser\\MY', () => {
   it('chosen by its SHA-1 thumbprint as certmgr shows it (upper case, spaces) is presented', async () => {
     const thumbprint = client.fingerprint.replace(/:/g, ' ');
     expect(await get({ clientCertificate: { thumbprint } })).toBe(SENT_BY_CLIENT);
+  });
+
+  it('loaded by loadClientCertificate() by thumbprint is presented', async () => {
+    const loaded = await loadClientCertificate({ thumbprint: hex(client.fingerprint256) });
+    expect(await get({ clientCertificate: loaded })).toBe(SENT_BY_CLIENT);
   });
 
   it('chosen by its SHA-256 thumbprint is presented', async () => {
