@@ -153,6 +153,8 @@ export class Request extends EventEmitter {
   readonly #secure: boolean;
   // The server's host name, for TLS failure messages ("certificate name does not match <host>").
   readonly #host: string;
+  // The session names its own roots (tls.ca), for TLS failure messages.
+  #trustedRootsNamed = false;
   readonly #startedAt = Date.now();
   readonly #openedAt = performance.now();
   #endedAt: number | undefined;
@@ -212,6 +214,7 @@ export class Request extends EventEmitter {
       // Checked natively at each SENDING_REQUEST (native/tls_trust_gate.h); redirects are followed by lib/, so the
       // request is only ever sent to `host`.
       if (roots !== undefined) {
+        this.#trustedRootsNamed = true;
         const name = host.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal is matched without its brackets
         callNative(() => this.#native.setTrustedRoots(roots.native, name, tls.securityFlags, tls.checkRevocation));
       }
@@ -674,6 +677,7 @@ export class Request extends EventEmitter {
         systemMessage: getBinding().formatMessage(error),
         secureFailureFlags: secureFailure !== 0 ? secureFailure : undefined,
         host: this.#host,
+        trustedRootsNamed: this.#trustedRootsNamed,
       }), pending.site));
     } else {
       pending.resolve(pending.step === 'exchange' ? { value, head } : value);

@@ -82,6 +82,7 @@ describe.each([
     const error = await failure(request('https://localhost/a', { session: session({ ca: pem('ca.pem') }) }));
     expect(error.code).toBe('ERROR_WINHTTP_SECURE_FAILURE');
     expect(error.reasons).toEqual(['invalid-ca']);
+    expect(error.message).toMatch(/: certificate chain does not end at a root named in tls\.ca \(SECURE_FAILURE flags 0x00000008\)$/);
     await expectNothingSent('/a');
   });
 
