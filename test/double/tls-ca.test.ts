@@ -147,6 +147,15 @@ it('bad ca values are typed errors before anything reaches WinHTTP', () => {
   expect(() => new Session({ tls: { ca: corrupt } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
 });
 
+it.each(['sync', 'pool'] as const)('refused with every call completing %s (the check may run inside WinHttpSendRequest), nothing is sent', async (completion) => {
+  chains();
+  contractDouble().setScenario({ completion, nested: completion === 'sync', trace: true,
+    routes: { '/c': { body: 'ok', serverCertificates: [serverA] } } });
+  const error = await failure(request('https://localhost/c', { session: session({ ca: pem('ca.pem') }) }));
+  expect(error).toMatchObject({ code: 'ERROR_WINHTTP_SECURE_FAILURE', api: 'WinHttpSendRequest', reasons: ['invalid-ca'] });
+  await expectNothingSent('/c');
+});
+
 it('an http request of a session with ca is not checked', async () => {
   chains();
   contractDouble().setScenario({ routes: { '/': { body: 'ok' } } });
