@@ -39,6 +39,10 @@
             'native/proxy_lookup.cc',
             'native/tls_cert_store.cc',
             'native/client_cert_wrap.cc',
+            'native/tls_trusted_roots.cc',
+            'native/tls_trust_gate.cc',
+            'native/tls_roots_wrap.cc',
+            'native/client_cert_load.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

@@ -27,6 +27,8 @@ export { ClientCertificateNotFoundError } from './tls/client-cert-not-found';
 export { listClientCertificates, type ListClientCertificatesOptions } from './tls/client-cert-list';
 export type { ClientCertificateInfo, CertificateStoreLocation } from './tls/client-cert-info';
 export type { ClientCertificate, ClientCertificateOption } from './tls/client-cert-option';
+export { loadClientCertificate } from './tls/client-cert-option';
+export type { CaOption } from './tls/ca';
 export type { TlsOptions, TlsVersion } from './tls/options';
 export type { PeerCertificate } from './tls/certificate';
 export * from './download';

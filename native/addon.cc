@@ -1,11 +1,13 @@
 // Module entry: registers the native classes (Session, Connection, Request), crackUrl, and two diagnostics.
 #include "addon.h"
+#include "client_cert_load.h"
 #include "client_cert_wrap.h"
 #include "connection_wrap.h"
 #include "napi_args.h"
 #include "proxy_resolver.h"
 #include "request_wrap.h"
 #include "session_wrap.h"
+#include "tls_roots_wrap.h"
 #include "url_wrap.h"
 #include "win_error.h"
 #ifdef WINHTTP_CONTRACT_DOUBLE
@@ -21,6 +23,10 @@ WinHttpAddon::WinHttpAddon(Napi::Env env, Napi::Object exports) : dispatcher_(Di
                            InstanceValue("crackUrl", Napi::Function::New(env, CrackUrl, "crackUrl")),
                            InstanceValue("ClientCertificate", ClientCertWrap::Define(env)),
                            InstanceValue("listMyStore", Napi::Function::New(env, ListMyStoreJs, "listMyStore")),
+                           InstanceValue("TrustedRoots", TrustedRootsWrap::Define(env)),
+                           InstanceValue("loadClientCertificate",
+                                         Napi::Function::New(env, LoadClientCertificateJs, "loadClientCertificate")),
+                           InstanceValue("listMyStoreAsync", Napi::Function::New(env, ListMyStoreAsyncJs, "listMyStoreAsync")),
                            InstanceMethod("liveRequests", &WinHttpAddon::LiveRequests),
                            InstanceMethod("formatMessage", &WinHttpAddon::FormatMessage),
                        });

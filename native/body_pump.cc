@@ -80,6 +80,7 @@ const uint8_t* BodyPump::HandOver(RequestState* state) {
 void BodyPump::Close(RequestState* state) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (closing_) return;  // closed already (tls_trust_gate.cc closes a refused request from the status callback)
     closing_ = true;
     if (inCall_) {
       closeAfterCall_ = true;

@@ -1,4 +1,5 @@
 #include "client_cert_wrap.h"
+#include "client_cert_load.h"
 #include <string>
 #include "napi_args.h"
 #include "native_error.h"
@@ -34,8 +35,14 @@ ClientCertWrap::ClientCertWrap(const Napi::CallbackInfo& info) : Napi::ObjectWra
       throw;
     }
     Wipe(passphrase);
+  } else if (kind == "held" && info[1].IsExternal()) {
+    // Loaded on a worker thread (client_cert_load.h): adopted once; a second adoption finds nothing.
+    LoadedCertificate* loaded = info[1].As<Napi::External<LoadedCertificate>>().Data();
+    if (loaded->held == nullptr) ThrowUsage(env, "new ClientCertificate('held', certificate): already adopted");
+    held_ = std::move(loaded->held);
+    return;
   } else {
-    ThrowUsage(env, "new ClientCertificate(kind, ...): kind must be 'store' or 'pfx'");
+    ThrowUsage(env, "new ClientCertificate(kind, ...): kind must be 'store', 'pfx' or 'held'");
   }
   if (held_ == nullptr) ThrowWinHttpError(env, failure.error, failure.api);
 }

@@ -3,6 +3,7 @@
 // (WINHTTP_OPTION_CLIENT_CERT_CONTEXT reference), so requests never depend on this object's lifetime.
 //   new ClientCertificate('store', localMachine, der)   the certificate of CurrentUser\MY or LocalMachine\MY with that DER
 //   new ClientCertificate('pfx', pfx, passphrase)        the certificate of a PFX that has the private key
+//   new ClientCertificate('held', certificate)           one loadClientCertificate() opened on a worker thread
 //   der() -> Buffer                                      its DER, for lib/tls to describe it
 // And listMyStore(localMachine) -> [{ der, hasPrivateKey }]. JS thread only.
 #pragma once

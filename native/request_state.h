@@ -12,6 +12,7 @@
 #include "event_sink.h"
 #include "handle_owner.h"
 #include "request_timeline.h"
+#include "tls_trust_gate.h"
 
 class RequestState {
  public:
@@ -42,6 +43,8 @@ class RequestState {
   ByteBuffer sendBuffer;
   // WINHTTP_CALLBACK_STATUS_SECURE_FAILURE flags, kept for the REQUEST_ERROR that follows (WinHTTP threads).
   std::atomic<DWORD> secureFailure{0};
+  // tls.ca's check at SENDING_REQUEST (tls_trust_gate.h): armed on the JS thread before the first send.
+  TrustGate trustGate;
   // Progress notifications JavaScript listens to (set on the JS thread, read by the callback).
   std::atomic<DWORD> notifyMask{0};
   RequestTimeline timeline;

@@ -25,6 +25,7 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
                          InstanceMethod("clientCertIssuers", &RequestWrap::ClientCertIssuers),
                          InstanceMethod("useNoClientCertificate", &RequestWrap::UseNoClientCertificate),
                          InstanceMethod("setClientCertificate", &RequestWrap::SetClientCertificate),
+                         InstanceMethod("setTrustedRoots", &RequestWrap::SetTrustedRoots),
                          InstanceMethod("send", &RequestWrap::Send),
                          InstanceMethod("write", &RequestWrap::Write),
                          InstanceMethod("receiveResponse", &RequestWrap::ReceiveResponse),
@@ -155,6 +156,8 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
   }
   // After close() or a failure, JavaScript has settled everything; only the end of the handle is still news.
   if ((closed_ || failure_ != 0) && event.status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) return;
+  // tls.ca's check refused the request and closed its handle (tls_trust_gate.h): no call may reach it any more.
+  if (state_->trustGate.Refused()) closed_ = true;
   Napi::Value onStatus = onStatus_.Value();
   if (onStatus.IsEmpty() || !onStatus.IsFunction()) return;
 

@@ -40,6 +40,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   Napi::Value ClientCertIssuers(const Napi::CallbackInfo& info);
   Napi::Value UseNoClientCertificate(const Napi::CallbackInfo& info);
   Napi::Value SetClientCertificate(const Napi::CallbackInfo& info);  // native/client_cert_wrap.cc
+  Napi::Value SetTrustedRoots(const Napi::CallbackInfo& info);       // native/tls_roots_wrap.cc
   // Asynchronous: each ends with one completion event or REQUEST_ERROR.
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);

@@ -46,6 +46,7 @@ bool DescribeProgress(RequestState* state, DWORD status, LPVOID info, DWORD leng
 // Copies the notification and posts it. May throw std::bad_alloc (the copies, the queue item).
 void Deliver(RequestState* state, DWORD status, LPVOID info, DWORD length) {
   InjectedFault("status-callback", status);
+  if (state->trustGate.Intercept(state, status)) return;
   if (status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) state->timeline.Record(status);
   // Once JavaScript reads the body through the pump, the body's completions are the pump's; it posts the chunks.
   // A chained response (body_pump.h) makes SENDREQUEST_COMPLETE and HEADERS_AVAILABLE the pump's too.

@@ -23,8 +23,10 @@ export function requestConfiguration(timeouts: Readonly<Timeouts>, behaviour: Re
   tls: Readonly<TlsSettings>): number[] {
   // A connection verified under a relaxation, or authenticated with a client certificate, is never kept alive, so it
   // cannot serve another request: Wine's WinHTTP pools connections across sessions (a strict session was seen reusing
-  // a relaxed one's connection, and a session without a certificate one authenticated with it).
-  const unshared = secure && (tls.securityFlags !== 0 || tls.clientCertificate !== undefined);
+  // a relaxed one's connection, and a session without a certificate one authenticated with it). tls.ca makes WinHTTP
+  // accept unknown roots (the native check decides them): such a connection is a relaxed one as well.
+  const unshared = secure
+    && (tls.securityFlags !== 0 || tls.clientCertificate !== undefined || tls.trustedRoots !== undefined);
   return [timeouts.resolve, timeouts.connect, timeouts.send, timeouts.receive,
     WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse,
     WINHTTP_OPTION_AUTOLOGON_POLICY, WINHTTP_AUTOLOGON_SECURITY_LEVEL_HIGH,

@@ -151,6 +151,8 @@ export class Request extends EventEmitter {
   readonly #secure: boolean;
   // The server's host name, for TLS failure messages ("certificate name does not match <host>").
   readonly #host: string;
+  // The session names its own roots (tls.ca), for TLS failure messages.
+  #trustedRootsNamed = false;
   readonly #startedAt = Date.now();
   readonly #openedAt = performance.now();
   #endedAt: number | undefined;
@@ -203,8 +205,18 @@ export class Request extends EventEmitter {
       configuration, behaviour);
     const certificate = secure ? tls.clientCertificate : undefined;
     try {
+      // tls.ca makes WinHTTP accept unknown roots; the native check decides them (configuration.ts keeps no such
+      // connection alive).
+      const roots = secure ? tls.trustedRoots : undefined;
       // Before the first send, as the WINHTTP_OPTION_CLIENT_CERT_CONTEXT reference allows: no 12044 round trip.
       if (certificate !== undefined) callNative(() => this.#native.setClientCertificate(certificate.native));
+      // Checked natively at each SENDING_REQUEST (native/tls_trust_gate.h); redirects are followed by lib/, so the
+      // request is only ever sent to `host`.
+      if (roots !== undefined) {
+        this.#trustedRootsNamed = true;
+        const name = host.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal is matched without its brackets
+        callNative(() => this.#native.setTrustedRoots(roots.native, name, tls.securityFlags, tls.checkRevocation));
+      }
     } catch (error) {
       // Not yet known to the connection: close the handle only.
       this.#closed = true;
@@ -652,6 +664,7 @@ export class Request extends EventEmitter {
         systemMessage: getBinding().formatMessage(error),
         secureFailureFlags: secureFailure !== 0 ? secureFailure : undefined,
         host: this.#host,
+        trustedRootsNamed: this.#trustedRootsNamed,
       }), pending.site));
     } else {
       pending.resolve(pending.step === 'exchange' ? { value, head } : value);

@@ -35,6 +35,8 @@ export interface WinHttpErrorOptions {
   secureFailureFlags?: number;
   /** The host the request was for: names it where the certificate's name did not match. */
   host?: string;
+  /** The session named its own roots (tls.ca): an unknown root means one `ca` does not name. */
+  trustedRootsNamed?: boolean;
   cause?: unknown;
   /** Extra context appended to the message (e.g. the URL or the phase of the request). */
   detail?: string;
@@ -68,7 +70,7 @@ export class WinHttpError extends Error {
     let message = `${api} failed: ${code} (${errno}): ${meaning}`;
     const system = options.systemMessage?.trim();
     if (system && normalize(system) !== normalize(meaning)) message += ` — ${system}`;
-    if (flags !== undefined) message += `: ${describeSecureFailure(flags, options.host)}`;
+    if (flags !== undefined) message += `: ${describeSecureFailure(flags, options.host, options.trustedRootsNamed)}`;
     else if (category === 'tls' && noFlagsNote(errno) !== undefined) message += `. ${noFlagsNote(errno)}`;
     if (options.detail) message += `. ${options.detail}`;
 

@@ -46,6 +46,8 @@ export interface NativeRequest {
   useNoClientCertificate(): void;
   /** WINHTTP_OPTION_CLIENT_CERT_CONTEXT = the certificate's context (WinHTTP duplicates it). */
   setClientCertificate(certificate: NativeClientCertificate): void;
+  /** tls.ca's check at SENDING_REQUEST (native/tls_trust_gate.h): before the first send. */
+  setTrustedRoots(roots: NativeTrustedRoots, host: string, ignoredSecurityFlags: number, checkRevocation: boolean): void;
   send(totalLength: number, firstBytes?: Uint8Array): void;
   write(bytes: Uint8Array): void;
   receiveResponse(): void;
@@ -67,6 +69,12 @@ export interface NativeRequest {
 /** A client certificate's CryptoAPI context, held until the object is collected (native/client_cert_wrap.h). */
 export interface NativeClientCertificate {
   der(): Buffer;
+}
+
+/** A session's tls.ca roots in a CryptoAPI store, with their chain engine (native/tls_roots_wrap.h). */
+export interface NativeTrustedRoots {
+  /** Whether the chain engine trusts only these roots (hExclusiveRoot); else the default engine is used. */
+  exclusive(): boolean;
 }
 
 export interface CrackedUrl {
@@ -134,7 +142,13 @@ export interface NativeBinding {
   ClientCertificate: {
     new (kind: 'store', localMachine: boolean, der: Uint8Array): NativeClientCertificate;
     new (kind: 'pfx', pfx: Uint8Array, passphrase: string): NativeClientCertificate;
+    new (kind: 'held', certificate: unknown): NativeClientCertificate;
   };
+  /** On a worker thread (native/client_cert_load.h); a CryptoAPI failure resolves with errno and api. */
+  loadClientCertificate(kind: 'store', localMachine: boolean, der: Uint8Array): Promise<{ certificate: unknown; errno?: number; api?: string }>;
+  loadClientCertificate(kind: 'pfx', pfx: Uint8Array, passphrase: string): Promise<{ certificate: unknown; errno?: number; api?: string }>;
+  listMyStoreAsync(localMachine: boolean): Promise<{ list: { der: Buffer; hasPrivateKey: boolean }[]; errno?: number; api?: string }>;
+  TrustedRoots: new (roots: Uint8Array[]) => NativeTrustedRoots;
   /** Every certificate of CurrentUser\\MY or LocalMachine\\MY. */
   listMyStore(localMachine: boolean): { der: Buffer; hasPrivateKey: boolean }[];
   liveRequests(): number;

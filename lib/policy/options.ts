@@ -64,7 +64,7 @@ const LOW_LEVEL_REDIRECT = 'the low-level Request never follows redirects (it re
 const HINTS: Record<string, string> = {
   rejectUnauthorized: NO_REJECT_UNAUTHORIZED,
   insecure: NO_REJECT_UNAUTHORIZED,
-  ca: 'not supported: add the CA to the Windows certificate store (CurrentUser or LocalMachine Root)',
+  ca: 'set it on a session: new Session({ tls: { ca } }) (or add the CA to the Windows certificate store)',
   cert: CLIENT_CERTIFICATE,
   key: CLIENT_CERTIFICATE,
   pfx: CLIENT_CERTIFICATE,

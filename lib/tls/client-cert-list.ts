@@ -1,7 +1,7 @@
 // listClientCertificates(): what the Windows "MY" store of the current user or the machine holds, so a caller can
-// choose a client certificate by thumbprint or subject. Reads the store synchronously (CertOpenStore and
-// CertEnumCertificatesInStore, native/tls_cert_store.cc); no private key is touched.
-import { callNative } from '../core/native-call';
+// choose a client certificate by thumbprint or subject. Reads the store on a worker thread (CertOpenStore and
+// CertEnumCertificatesInStore, native/client_cert_load.h), never on the JS thread; no private key is touched.
+import { toPublicError } from '../core/native-call';
 import { invalidArg } from '../errors';
 import { getBinding } from '../native/binding';
 import { refuseUnknownOptions } from '../policy/options';
@@ -19,10 +19,14 @@ export function storeLocation(name: string, value: unknown): boolean {
   throw invalidArg(name, "must be 'CurrentUser' or 'LocalMachine'", 'ERR_INVALID_ARG_VALUE');
 }
 
-export function listClientCertificates(options: ListClientCertificatesOptions = {}): ClientCertificateInfo[] {
+export async function listClientCertificates(options: ListClientCertificatesOptions = {}): Promise<ClientCertificateInfo[]> {
   if (typeof options !== 'object' || options === null) throw invalidArg('options', 'must be an object');
   refuseUnknownOptions(options, ['store']);
   const localMachine = storeLocation('options.store', options.store);
-  return callNative(() => getBinding().listMyStore(localMachine))
-    .map(({ der, hasPrivateKey }) => describeClientCertificate(der, hasPrivateKey));
+  const binding = getBinding();
+  const listed = await binding.listMyStoreAsync(localMachine);
+  if (listed.errno !== undefined) {
+    throw toPublicError({ errno: listed.errno, api: listed.api, systemMessage: binding.formatMessage(listed.errno) });
+  }
+  return listed.list.map(({ der, hasPrivateKey }) => describeClientCertificate(der, hasPrivateKey));
 }

@@ -4,7 +4,7 @@
 // (native/client_cert_wrap.h). The private key never reaches JavaScript; the passphrase is handed to
 // PFXImportCertStore once and kept nowhere (native copies are wiped).
 import { inspect } from 'node:util';
-import { callNative } from '../core/native-call';
+import { callNative, toPublicError } from '../core/native-call';
 import { invalidArg } from '../errors';
 import { getBinding } from '../native/binding';
 import type { NativeClientCertificate } from '../native/types';
@@ -19,7 +19,9 @@ export type ClientCertificateOption =
   /** The Common Name, or the whole subject as listClientCertificates() shows it ("CN=Jane, O=Corp"). */
   | { subject: string; store?: CertificateStoreLocation }
   /** A PKCS #12 file's bytes and its passphrase. The key is imported not exportable and not persisted. */
-  | { pfx: Uint8Array; passphrase: string };
+  | { pfx: Uint8Array; passphrase: string }
+  /** What loadClientCertificate() returned: opened already, on a worker thread. */
+  | ClientCertificate;
 
 /** The certificate a session presents: its description and the native object that holds its context. */
 export class ClientCertificate {
@@ -37,15 +39,22 @@ export class ClientCertificate {
   }
 }
 
-function fromStore(option: { store?: unknown }, matches: (info: ClientCertificateInfo) => boolean, named: string): ClientCertificate {
-  const localMachine = storeLocation('tls.clientCertificate.store', option.store);
-  const where = `${localMachine ? 'LocalMachine' : 'CurrentUser'}\\MY`;
-  const binding = getBinding();
-  const found = callNative(() => binding.listMyStore(localMachine))
+/** A checked tls.clientCertificate descriptor: what to open, and how to name it in messages. */
+type CertificateRequest =
+  | { kind: 'pfx'; pfx: Uint8Array; passphrase: string }
+  | { kind: 'store'; localMachine: boolean; matches: (info: ClientCertificateInfo) => boolean; named: string };
+
+type StoreEntry = { der: Buffer; hasPrivateKey: boolean };
+
+/** The one certificate of the listed store that the request names, or the typed error saying why there is none. */
+function chooseFromStore(entries: StoreEntry[], request: Extract<CertificateRequest, { kind: 'store' }>): Buffer {
+  const where = `${request.localMachine ? 'LocalMachine' : 'CurrentUser'}\\MY`;
+  const found = entries
     .map((entry) => ({ der: entry.der, info: describeClientCertificate(entry.der, entry.hasPrivateKey) }))
-    .filter((entry) => matches(entry.info));
+    .filter((entry) => request.matches(entry.info));
   const usable = found.filter((entry) => entry.info.hasPrivateKey);
   const thumbprints = (list: typeof found) => list.map((entry) => entry.info.sha1);
+  const named = request.named;
   if (usable.length === 0) {
     throw new ClientCertificateNotFoundError(found.length === 0
       ? `No certificate in ${where} matches ${named}`
@@ -56,14 +65,11 @@ function fromStore(option: { store?: unknown }, matches: (info: ClientCertificat
     throw new ClientCertificateNotFoundError(`${usable.length} certificates in ${where} match ${named} ` +
       `(${thumbprints(usable).join(', ')}): name one by its thumbprint`, thumbprints(usable));
   }
-  const native = callNative(() => new binding.ClientCertificate('store', localMachine, usable[0].der));
-  return new ClientCertificate(native, true);
+  return usable[0].der;
 }
 
-/** Validates tls.clientCertificate and opens the certificate it names. */
-export function resolveClientCertificate(option: unknown): ClientCertificate | undefined {
-  if (option === undefined) return undefined;
-  const name = 'tls.clientCertificate';
+/** Validates a tls.clientCertificate descriptor (not yet opened). */
+function parseOption(option: unknown, name: string): CertificateRequest {
   if (typeof option !== 'object' || option === null) throw invalidArg(name, 'must be an object');
   const given = option as Record<string, unknown>;
   if ('pfx' in given) {
@@ -73,10 +79,7 @@ export function resolveClientCertificate(option: unknown): ClientCertificate | u
     if (typeof given.passphrase !== 'string' || given.passphrase.includes('\0')) {
       throw invalidArg(`${name}.passphrase`, 'must be a string without NUL (the value is not shown)');
     }
-    const pfx = given.pfx;
-    const passphrase = given.passphrase;
-    const native = callNative(() => new (getBinding().ClientCertificate)('pfx', pfx, passphrase));
-    return new ClientCertificate(native, true);
+    return { kind: 'pfx', pfx: given.pfx, passphrase: given.passphrase };
   }
   if ('thumbprint' in given) {
     refuseUnknownOptions(given, ['thumbprint', 'store'], name);
@@ -84,16 +87,62 @@ export function resolveClientCertificate(option: unknown): ClientCertificate | u
     if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(hex)) {
       throw invalidArg(`${name}.thumbprint`, 'must be the SHA-1 (40 hex digits) or SHA-256 (64) of the certificate', 'ERR_INVALID_ARG_VALUE');
     }
-    return fromStore(given, (info) => info.sha1 === hex || info.sha256 === hex, `thumbprint ${hex}`);
+    return { kind: 'store', localMachine: storeLocation(`${name}.store`, given.store),
+      matches: (info) => info.sha1 === hex || info.sha256 === hex, named: `thumbprint ${hex}` };
   }
   if ('subject' in given) {
     refuseUnknownOptions(given, ['subject', 'store'], name);
     if (typeof given.subject !== 'string' || given.subject.trim() === '') throw invalidArg(`${name}.subject`, 'must be a non-empty string');
     const subject = given.subject;
     const lower = subject.toLowerCase();
-    return fromStore(given, (info) => info.commonName === subject || info.subject.toLowerCase() === lower,
-      `subject ${JSON.stringify(subject)}`);
+    return { kind: 'store', localMachine: storeLocation(`${name}.store`, given.store),
+      matches: (info) => info.commonName === subject || info.subject.toLowerCase() === lower, named: `subject ${JSON.stringify(subject)}` };
   }
-  throw invalidArg(name, 'must name a certificate: { thumbprint } or { subject } (with store), or { pfx, passphrase }',
-    'ERR_INVALID_ARG_VALUE');
+  throw invalidArg(name, 'must name a certificate: { thumbprint } or { subject } (with store), or { pfx, passphrase }, ' +
+    'or be what loadClientCertificate() returned', 'ERR_INVALID_ARG_VALUE');
+}
+
+/**
+ * Validates tls.clientCertificate: a ClientCertificate from loadClientCertificate() is used as it is; a descriptor is
+ * opened here, on the JS thread, while the session is made (loadClientCertificate() does that on a worker thread).
+ */
+export function resolveClientCertificate(option: unknown): ClientCertificate | undefined {
+  if (option === undefined) return undefined;
+  if (option instanceof ClientCertificate) return option;
+  const request = parseOption(option, 'tls.clientCertificate');
+  const binding = getBinding();
+  if (request.kind === 'pfx') {
+    const native = callNative(() => new binding.ClientCertificate('pfx', request.pfx, request.passphrase));
+    return new ClientCertificate(native, true);
+  }
+  const der = chooseFromStore(callNative(() => binding.listMyStore(request.localMachine)), request);
+  return new ClientCertificate(callNative(() => new binding.ClientCertificate('store', request.localMachine, der)), true);
+}
+
+/** A CryptoAPI failure reported by a worker (native/client_cert_load.h), as the WinHttpError a synchronous call throws. */
+function settled<T>(result: { errno?: number; api?: string } & T): T {
+  if (result.errno !== undefined) {
+    const errno = result.errno;
+    const api = result.api ?? 'CryptoAPI';
+    throw toPublicError({ errno, api, systemMessage: getBinding().formatMessage(errno) });
+  }
+  return result;
+}
+
+/**
+ * Opens a client certificate on a worker thread, never blocking the JS thread (a PFX import takes tens of
+ * milliseconds): from the Windows store (CurrentUser or LocalMachine "MY", by thumbprint or subject) or from a PFX
+ * with its passphrase. The result is used as a session's tls.clientCertificate; its private key stays with Windows.
+ */
+export async function loadClientCertificate(option: ClientCertificateOption): Promise<ClientCertificate> {
+  const request = parseOption(option, 'certificate');
+  const binding = getBinding();
+  let loaded: { certificate: unknown };
+  if (request.kind === 'pfx') {
+    loaded = settled(await binding.loadClientCertificate('pfx', request.pfx, request.passphrase));
+  } else {
+    const der = chooseFromStore(settled(await binding.listMyStoreAsync(request.localMachine)).list, request);
+    loaded = settled(await binding.loadClientCertificate('store', request.localMachine, der));
+  }
+  return new ClientCertificate(callNative(() => new binding.ClientCertificate('held', loaded.certificate)), true);
 }

@@ -13,12 +13,15 @@ export type TlsFailureReason =
   | 'cert-wrong-usage'
   | 'security-channel-error';
 
-// [bit, reason, what it means; `host` is the host the request was for, when known].
-const FLAGS: readonly (readonly [bit: number, reason: TlsFailureReason, meaning: (host?: string) => string])[] = [
+// [bit, reason, what it means; `host` is the host the request was for, when known; `ca`: the session names its own
+// roots (tls.ca), which then decide instead of the Windows store].
+const FLAGS: readonly (readonly [bit: number, reason: TlsFailureReason, meaning: (host?: string, ca?: boolean) => string])[] = [
   [0x00000001, 'cert-rev-failed', () => 'revocation status of the certificate could not be checked'],
   [0x00000002, 'invalid-cert', () => 'certificate is not valid'],
   [0x00000004, 'cert-revoked', () => 'certificate has been revoked'],
-  [0x00000008, 'invalid-ca', () => 'certificate chain ends in a root the Windows certificate store does not trust'],
+  [0x00000008, 'invalid-ca', (_host, ca) => ca
+    ? 'certificate chain does not end at a root named in tls.ca'
+    : 'certificate chain ends in a root the Windows certificate store does not trust'],
   [0x00000010, 'cert-cn-invalid', (host) => `certificate name does not match ${host ?? 'the host'}`],
   [0x00000020, 'cert-date-invalid', () => 'certificate has expired or is not yet valid'],
   [0x00000040, 'cert-wrong-usage', () => 'certificate is not valid for server authentication'],
@@ -45,9 +48,9 @@ export function decodeSecureFailureFlags(flags: number): string[] {
 }
 
 /** One sentence for the flags: "certificate name does not match localhost; ... (flags 0x00000010)". */
-export function describeSecureFailure(flags: number, host?: string): string {
+export function describeSecureFailure(flags: number, host?: string, ca?: boolean): string {
   const parts = decodeSecureFailureFlags(flags).map((reason) =>
-    FLAGS.find(([, name]) => name === reason)?.[2](host) ?? `${reason} (not defined by winhttp.h)`);
+    FLAGS.find(([, name]) => name === reason)?.[2](host, ca) ?? `${reason} (not defined by winhttp.h)`);
   return `${parts.join('; ') || 'no reason flag set'} (SECURE_FAILURE flags ${hex32(flags)})`;
 }
 

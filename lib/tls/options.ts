@@ -6,6 +6,7 @@ import { invalidArg } from '../errors';
 import { refuseUnknownOptions } from '../policy/options';
 import { parsePins, type CertificatePins } from './pins';
 import { resolveClientCertificate, type ClientCertificate, type ClientCertificateOption } from './client-cert-option';
+import { resolveCa, type CaOption, type TrustedRoots } from './ca';
 
 export interface TlsOptions {
   /**
@@ -37,6 +38,13 @@ export interface TlsOptions {
    * "MY", by thumbprint or subject) or from a PFX with its passphrase. Its private key stays with Windows.
    */
   clientCertificate?: ClientCertificateOption;
+  /**
+   * The roots to trust instead of the Windows store's, for this session only (PEM text with one or more
+   * certificates, DER or PEM bytes, or an array of those), as Node's `ca`: a server must chain to one of them; a
+   * root the Windows store trusts but `ca` does not name is refused. Name, dates and usage are still checked, each
+   * waived only by its own relaxation. Checked with the Windows chain engine before any request byte is sent.
+   */
+  ca?: CaOption;
 }
 
 export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
@@ -51,6 +59,8 @@ export interface TlsSettings {
   pins: CertificatePins;
   /** Set on every https request (WINHTTP_OPTION_CLIENT_CERT_CONTEXT) before it is sent. */
   clientCertificate: ClientCertificate | undefined;
+  /** tls.ca's roots, checked natively at SENDING_REQUEST; undefined: the Windows store decides. */
+  trustedRoots: TrustedRoots | undefined;
 }
 
 // SECURITY_FLAG_* (winhttp.h, WINHTTP_OPTION_SECURITY_FLAGS).
@@ -72,10 +82,11 @@ const VERSIONS: readonly (readonly [TlsVersion, number])[] = [
   ['TLSv1.3', 0x00002000],
 ];
 
-const TLS_KEYS = [...RELAXATION_NAMES, 'checkRevocation', 'minVersion', 'maxVersion', 'pins', 'clientCertificate'];
+const TLS_KEYS = [...RELAXATION_NAMES, 'checkRevocation', 'minVersion', 'maxVersion', 'pins', 'clientCertificate', 'ca'];
 
 export const DEFAULT_TLS: Readonly<TlsSettings> = Object.freeze({
   securityFlags: 0, checkRevocation: false, secureProtocols: undefined, pins: new Map(), clientCertificate: undefined,
+  trustedRoots: undefined,
 });
 
 function versionIndex(name: string, value: unknown): number {
@@ -108,9 +119,10 @@ export function resolveTls(options: TlsOptions | undefined): Readonly<TlsSetting
     secureProtocols = VERSIONS.slice(low, high + 1).reduce((bits, [, bit]) => bits | bit, 0);
   }
   const pins = parsePins(options.pins);
+  const trustedRoots = resolveCa(options.ca);
   // Last: it opens a store or imports a PFX, so every other option is checked first.
   const clientCertificate = resolveClientCertificate(options.clientCertificate);
-  return Object.freeze({ securityFlags, checkRevocation, secureProtocols, pins, clientCertificate });
+  return Object.freeze({ securityFlags, checkRevocation, secureProtocols, pins, clientCertificate, trustedRoots });
 }
 
 const WINHTTP_OPTION_SECURITY_FLAGS = 31;
@@ -118,10 +130,17 @@ const WINHTTP_OPTION_ENABLE_FEATURE = 79;
 const WINHTTP_ENABLE_SSL_REVOCATION = 0x00000001;
 const WINHTTP_OPTION_SECURE_PROTOCOLS = 84;
 
-/** [option, value, ...] for an https request handle: the named relaxations and revocation checking. */
+const SECURITY_FLAG_IGNORE_UNKNOWN_CA = RELAXATIONS.dangerouslyAcceptUnknownCa;
+
+/**
+ * [option, value, ...] for an https request handle: the named relaxations and revocation checking. With tls.ca,
+ * WinHTTP's own check lets an unknown root through, to the check against `ca` (lib/tls/ca.ts), which then decides
+ * the root; WinHTTP still checks name, dates and usage.
+ */
 export function tlsRequestOptions(tls: Readonly<TlsSettings>): number[] {
+  const securityFlags = tls.securityFlags | (tls.trustedRoots !== undefined ? SECURITY_FLAG_IGNORE_UNKNOWN_CA : 0);
   return [
-    ...(tls.securityFlags !== 0 ? [WINHTTP_OPTION_SECURITY_FLAGS, tls.securityFlags] : []),
+    ...(securityFlags !== 0 ? [WINHTTP_OPTION_SECURITY_FLAGS, securityFlags] : []),
     ...(tls.checkRevocation ? [WINHTTP_OPTION_ENABLE_FEATURE, WINHTTP_ENABLE_SSL_REVOCATION] : []),
   ];
 }

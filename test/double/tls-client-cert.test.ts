@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
-import { ClientCertificateNotFoundError, WinHttpError, listClientCertificates, request, type TlsOptions } from '../../lib';
+import { ClientCertificateNotFoundError, WinHttpError, listClientCertificates, loadClientCertificate, request, type TlsOptions } from '../../lib';
 import { getBinding } from '../../lib/native/binding';
 import type { NativeClientCertificate } from '../../lib/native/types';
 import { sessionsClosedAfterEach } from './helpers/sessions';
@@ -85,6 +85,51 @@ describe('from a PFX', () => {
     const secret = { toString: () => 'secret-value' };
     expect(() => session({ clientCertificate: { pfx: PFX, passphrase: secret as unknown as string } }))
       .toThrow('The "tls.clientCertificate.passphrase" property must be a string without NUL (the value is not shown)');
+  });
+});
+
+describe('loadClientCertificate(): opened on a worker thread, used as tls.clientCertificate', () => {
+  beforeEach(() => contractDouble().setCertStores({
+    pfx: [{ bytes: PFX, password: PASSPHRASE, certificates: [withoutKey(other), withKey(client)] }],
+    currentUser: [withKey(client), withoutKey(other)],
+  }));
+
+  it('a PFX is imported off the JS thread (new Session() with a descriptor imports on it), with the same flags', async () => {
+    const loaded = await loadClientCertificate({ pfx: PFX, passphrase: PASSPHRASE });
+    expect(loaded.info).toMatchObject({ sha1: hex(client.fingerprint), hasPrivateKey: true });
+    expect(await presented({ clientCertificate: loaded })).toEqual(client.raw);
+    session({ clientCertificate: { pfx: PFX, passphrase: PASSPHRASE } });
+    expect(contractDouble().pfxImportsOnJsThread()).toEqual([false, true]);
+    expect(contractDouble().pfxImportFlags()).toEqual([CRYPT_USER_KEYSET | PKCS12_NO_PERSIST_KEY, CRYPT_USER_KEYSET | PKCS12_NO_PERSIST_KEY]);
+  });
+
+  it('one loaded certificate serves several sessions', async () => {
+    const loaded = await loadClientCertificate({ pfx: PFX, passphrase: PASSPHRASE });
+    expect(await presented({ clientCertificate: loaded })).toEqual(client.raw);
+    contractDouble().setScenario({ routes: { '/': REQUIRES_CERTIFICATE } });
+    expect(await presented({ clientCertificate: loaded })).toEqual(client.raw);
+    expect(contractDouble().pfxImportFlags()).toHaveLength(1);
+  });
+
+  it('from the store by thumbprint', async () => {
+    const loaded = await loadClientCertificate({ thumbprint: hex(client.fingerprint256) });
+    expect(await presented({ clientCertificate: loaded })).toEqual(client.raw);
+  });
+
+  it('a wrong passphrase rejects with ERROR_INVALID_PASSWORD, quoting no passphrase, leaving nothing open', async () => {
+    const wrong = 'the wrong passphrase';
+    const error = await loadClientCertificate({ pfx: PFX, passphrase: wrong }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(WinHttpError);
+    expect(error).toMatchObject({ errno: 86, api: 'PFXImportCertStore' });
+    expect(inspect(error) + String((error as Error).message)).not.toContain(wrong);
+    expect(contractDouble().stats()).toMatchObject({ liveCertContexts: 0, liveCertStores: 0 });
+  });
+
+  it('none matching rejects with ClientCertificateNotFoundError; bad shapes reject with TypeErrors', async () => {
+    await expect(loadClientCertificate({ thumbprint: 'ab'.repeat(20) })).rejects.toBeInstanceOf(ClientCertificateNotFoundError);
+    await expect(loadClientCertificate({ thumbprint: hex(other.fingerprint) })).rejects.toThrow(/has no private key/);
+    await expect(loadClientCertificate({ pfx: PFX } as never)).rejects.toThrow('The "certificate.passphrase" property must be a string');
+    await expect(loadClientCertificate(42 as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
   });
 });
 
@@ -181,12 +226,12 @@ describe('from the Windows store', () => {
     expect(() => session({ clientCertificate: {} as never })).toThrow(/must name a certificate/);
   });
 
-  it('listClientCertificates() shows each store\'s certificates and closes the store', () => {
+  it('listClientCertificates() shows each store\'s certificates and closes the store', async () => {
     // In the store's order, which is the store's own.
-    const listed = listClientCertificates().map((entry) => `${entry.sha1} ${entry.hasPrivateKey}`);
+    const listed = (await listClientCertificates()).map((entry) => `${entry.sha1} ${entry.hasPrivateKey}`);
     expect(listed.sort()).toEqual([`${hex(other.fingerprint)} true`, `${hex(client.fingerprint)} true`,
       `${hex(sameSubject.fingerprint)} false`].sort());
-    expect(listClientCertificates({ store: 'LocalMachine' })).toEqual([{
+    expect(await listClientCertificates({ store: 'LocalMachine' })).toEqual([{
       subject: 'CN=localhost', issuer: sameSubject.issuer.split('\n').reverse().join(', '), commonName: 'localhost',
       sha1: hex(sameSubject.fingerprint), sha256: hex(sameSubject.fingerprint256),
       serialNumber: sameSubject.serialNumber.toUpperCase(), validFrom: new Date(sameSubject.validFrom),

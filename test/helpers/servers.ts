@@ -15,6 +15,8 @@ export interface TestServer<S extends net.Server = net.Server> {
   url: string;
   /** Connections accepted so far. */
   readonly connections: number;
+  /** Connections open now (only startHttpsServer's servers count them). */
+  readonly openConnections?: number;
   /** Destroys every open socket, then closes the listener(s). */
   close(): Promise<void>;
 }
@@ -120,6 +122,7 @@ export async function startHttpsServer(handler: http.RequestListener,
     port,
     url: `https://localhost:${port}/`,
     get connections() { return tracker.count; },
+    get openConnections() { return tracker.sockets.size; },
     close: () => closeServers(servers, tracker),
   };
 }

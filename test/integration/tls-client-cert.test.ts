@@ -6,7 +6,7 @@ import type * as https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { inspect } from 'node:util';
-import { ClientCertificateNotFoundError, Session, WinHttpError, listClientCertificates, request, type TlsOptions } from '../../lib';
+import { ClientCertificateNotFoundError, Session, WinHttpError, listClientCertificates, loadClientCertificate, request, type TlsOptions } from '../../lib';
 import { rejectionOf } from '../helpers/assertions';
 import { CLIENT_PFX_PASSPHRASE, addClientCertToMyStore, removeClientCertFromMyStore } from '../helpers/client-cert-store';
 import { type TestServer, startHttpsServer } from '../helpers/servers';
@@ -53,6 +53,12 @@ describe('a client certificate from a PFX', () => {
       .toBe(SENT_BY_CLIENT);
   });
 
+  it('loaded by loadClientCertificate() (on a worker thread) is presented', async () => {
+    const loaded = await loadClientCertificate({ pfx: testCertFile('client.pfx'), passphrase: CLIENT_PFX_PASSPHRASE });
+    expect(loaded.info).toMatchObject({ sha1: hex(client.fingerprint), hasPrivateKey: true });
+    expect(await get({ clientCertificate: loaded })).toBe(SENT_BY_CLIENT);
+  });
+
   const WRONG_PASSPHRASE = 'not-the-passphrase';
   const wrongPassphrase = (): unknown => {
     try {
@@ -88,8 +94,8 @@ describe('a client certificate from a PFX', () => {
 });
 
 describe('a client certificate from CurrentUser\\MY', () => {
-  it('listClientCertificates() shows it with its thumbprints, validity and private key', () => {
-    const listed = listClientCertificates().filter((entry) => entry.sha1 === hex(client.fingerprint));
+  it('listClientCertificates() shows it with its thumbprints, validity and private key', async () => {
+    const listed = (await listClientCertificates()).filter((entry) => entry.sha1 === hex(client.fingerprint));
     expect(listed).toEqual([{
       subject: 'CN=winhttp test client', issuer: 'CN=winhttp client CA (test only)', commonName: 'winhttp test client',
       sha1: hex(client.fingerprint), sha256: hex(client.fingerprint256), serialNumber: client.serialNumber.toUpperCase(),
@@ -97,13 +103,18 @@ describe('a client certificate from CurrentUser\\MY', () => {
     }]);
   });
 
-  it('LocalMachine\\MY does not list it', () => {
-    expect(listClientCertificates({ store: 'LocalMachine' }).map((entry) => entry.sha1)).not.toContain(hex(client.fingerprint));
+  it('LocalMachine\\MY does not list it', async () => {
+    expect((await listClientCertificates({ store: 'LocalMachine' })).map((entry) => entry.sha1)).not.toContain(hex(client.fingerprint));
   });
 
   it('chosen by its SHA-1 thumbprint as certmgr shows it (upper case, spaces) is presented', async () => {
     const thumbprint = client.fingerprint.replace(/:/g, ' ');
     expect(await get({ clientCertificate: { thumbprint } })).toBe(SENT_BY_CLIENT);
+  });
+
+  it('loaded by loadClientCertificate() by thumbprint is presented', async () => {
+    const loaded = await loadClientCertificate({ thumbprint: hex(client.fingerprint256) });
+    expect(await get({ clientCertificate: loaded })).toBe(SENT_BY_CLIENT);
   });
 
   it('chosen by its SHA-256 thumbprint is presented', async () => {

@@ -10,7 +10,7 @@ const URL = 'http://127.0.0.1:9/';
 describe('request()', () => {
   it.each([
     ['rejectUnauthorized', false, /"rejectUnauthorized" \(not supported: there is no switch that turns certificate verification off/],
-    ['ca', 'PEM', /"ca" \(not supported: add the CA to the Windows certificate store/],
+    ['ca', 'PEM', /"ca" \(set it on a session: new Session\(\{ tls: \{ ca \} \}\)/],
     ['cert', 'PEM', /"cert" \(set a client certificate on a session: new Session\(\{ tls: \{ clientCertificate: /],
     ['key', 'PEM', /"key" \(set a client certificate on a session/],
     ['pfx', Buffer.alloc(1), /"pfx" \(set a client certificate on a session: .* \{ pfx, passphrase \} \| \{ thumbprint \} \| \{ subject \}/],

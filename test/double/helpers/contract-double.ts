@@ -90,6 +90,12 @@ export interface DoubleStats {
   liveIssuerLists: number;
   /** Certificate stores opened (CertOpenStore, PFXImportCertStore) and not yet closed. */
   liveCertStores: number;
+  /** Chain engines (CertCreateCertificateChainEngine) and chains (CertGetCertificateChain) not yet freed. */
+  liveChainEngines: number;
+  liveChains: number;
+  /** CertGetCertificateChain calls with an engine of exclusive roots, and with the default engine. */
+  exclusiveChainCalls: number;
+  defaultChainCalls: number;
   violations: string[];
 }
 
@@ -121,6 +127,15 @@ export interface CertStores {
   pfx?: { bytes: Uint8Array; password: string; certificates: ScriptedCertificate[] }[];
 }
 
+/** The chain engine's certificates, as opaque bytes: who issued each, its names and its own CERT_TRUST_* errors. */
+export interface ChainEngineScript {
+  certificates?: { der: Uint8Array; issuer?: Uint8Array; names?: string[]; errors?: number }[];
+  /** The roots the default engine trusts (the Windows store's). */
+  machineRoots?: Uint8Array[];
+  /** CertCreateCertificateChainEngine refuses the Windows 8 configuration size (hExclusiveRoot) with E_INVALIDARG. */
+  exclusiveRootRefused?: boolean;
+}
+
 interface DoubleControl {
   setScenario(script: Script): void;
   reset(): void;
@@ -129,6 +144,9 @@ interface DoubleControl {
   setCertStores(stores: CertStores): void;
   /** dwFlags of each PFXImportCertStore call since the stores were set. */
   pfxImportFlags(): number[];
+  setChainEngine(script: ChainEngineScript): void;
+  /** Per PFXImportCertStore call since the stores were set, whether it ran on the JS thread. */
+  pfxImportsOnJsThread(): boolean[];
 }
 
 export function contractDouble(): DoubleControl {
@@ -154,7 +172,8 @@ export async function expectAllReleased(timeoutMs = 10000): Promise<void> {
     const live = liveNativeRequests();
     const left = { openHandles: stats.openHandles, liveHandles: stats.liveHandles, busyTasks: stats.busyTasks,
       liveCertContexts: stats.liveCertContexts, liveIssuerLists: stats.liveIssuerLists,
-      liveCertStores: stats.liveCertStores, liveNativeRequests: live };
+      liveCertStores: stats.liveCertStores, liveChainEngines: stats.liveChainEngines, liveChains: stats.liveChains,
+      liveNativeRequests: live };
     if (Object.values(left).every((n) => n === 0)) break;
     if (Date.now() > deadline) throw new Error(`not released after ${timeoutMs} ms: ${JSON.stringify(left)}`);
   }

@@ -1,6 +1,8 @@
 #include "double_cert_store.h"
 #include <cstring>
+#include <thread>
 #include "double_cert_contexts.h"
+#include "double_chain.h"
 #include "double_world.h"
 
 namespace contract_double {
@@ -10,6 +12,7 @@ struct StoreScript {
   std::mutex mutex;
   CertStores stores;
   std::vector<DWORD> importFlags;
+  std::vector<std::thread::id> importThreads;  // the thread of each PFXImportCertStore call
 };
 
 StoreScript& TheStoreScript() {
@@ -46,6 +49,14 @@ void SetCertStores(CertStores stores) {
   std::lock_guard<std::mutex> lock(TheStoreScript().mutex);
   TheStoreScript().stores = std::move(stores);
   TheStoreScript().importFlags.clear();
+  TheStoreScript().importThreads.clear();
+}
+
+std::vector<bool> PfxImportsOnThisThread() {
+  std::lock_guard<std::mutex> lock(TheStoreScript().mutex);
+  std::vector<bool> result;
+  for (const std::thread::id& thread : TheStoreScript().importThreads) result.push_back(thread == std::this_thread::get_id());
+  return result;
 }
 
 std::vector<DWORD> PfxImportFlags() {
@@ -110,6 +121,8 @@ using namespace contract_double;
 // "Opens a certificate store using a specified store provider type": here only CERT_STORE_PROV_SYSTEM_W "MY" of the
 // current user or the local machine, as scripted. A fresh store's contents are copied at the open.
 HCERTSTORE CertOpenStore(LPCSTR provider, DWORD, HCRYPTPROV_LEGACY, DWORD flags, const void* para) {
+  // And new empty memory and collection stores (double_chain.cc), for tls.ca's roots and chain building.
+  if (provider == CERT_STORE_PROV_MEMORY || provider == CERT_STORE_PROV_COLLECTION) return OpenEmptyStore();
   const DWORD location = flags & (CERT_SYSTEM_STORE_CURRENT_USER | CERT_SYSTEM_STORE_LOCAL_MACHINE);
   const wchar_t* name = static_cast<const wchar_t*>(para);
   if (provider != CERT_STORE_PROV_SYSTEM_W || name == nullptr || std::wcscmp(name, L"MY") != 0 ||
@@ -221,6 +234,7 @@ HCERTSTORE PFXImportCertStore(CRYPT_DATA_BLOB* pfx, LPCWSTR password, DWORD flag
   {
     std::lock_guard<std::mutex> lock(TheStoreScript().mutex);
     TheStoreScript().importFlags.push_back(flags);
+    TheStoreScript().importThreads.push_back(std::this_thread::get_id());
     const std::string bytes(reinterpret_cast<const char*>(pfx->pbData), pfx->cbData);
     for (const ScriptedPfx& scripted : TheStoreScript().stores.pfx) {
       if (scripted.bytes != bytes) continue;

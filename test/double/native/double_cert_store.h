@@ -32,6 +32,8 @@ struct CertStores {
 void SetCertStores(CertStores stores);
 // The flags of each PFXImportCertStore call so far.
 std::vector<DWORD> PfxImportFlags();
+// Per PFXImportCertStore call so far, whether it ran on the calling thread (the JS thread, when JavaScript asks).
+std::vector<bool> PfxImportsOnThisThread();
 // Stores opened and not yet closed.
 int64_t LiveCertStores();
 

@@ -3,6 +3,7 @@
 #include <memory>
 #include "wide_string.h"  // native/, on the include path of the double build
 #include "double_cert_store.h"
+#include "double_chain.h"
 #include "double_proxy.h"
 #include "double_tls.h"
 #include "double_world.h"
@@ -43,6 +44,10 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   set("liveCertContexts", LiveCertContexts());
   set("liveIssuerLists", LiveIssuerLists());
   set("liveCertStores", LiveCertStores());
+  set("liveChainEngines", LiveChainEngines());
+  set("liveChains", LiveChains());
+  set("exclusiveChainCalls", ChainCallCounts().exclusive);
+  set("defaultChainCalls", ChainCallCounts().defaultEngine);
   const std::vector<std::string> violations = world.violations();
   Napi::Array list = Napi::Array::New(env, violations.size());
   for (uint32_t i = 0; i < violations.size(); ++i) list.Set(i, Napi::String::New(env, violations[i]));
@@ -124,6 +129,37 @@ Napi::Value SetCertStoresJs(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// setChainEngine({ certificates?: [{ der, issuer?, names?, errors? }], machineRoots?: [der], exclusiveRootRefused? })
+// (double_chain.h).
+Napi::Value SetChainEngineJs(const Napi::CallbackInfo& info) {
+  Napi::Object given = info[0].As<Napi::Object>();
+  ChainEngineScript script;
+  if (!given.Get("certificates").IsUndefined()) {
+    Napi::Array list = given.Get("certificates").As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      Napi::Object item = list.Get(i).As<Napi::Object>();
+      ScriptedChainCertificate certificate;
+      certificate.der = Bytes(item.Get("der"), "certificates[].der");
+      if (!item.Get("issuer").IsUndefined()) certificate.issuer = Bytes(item.Get("issuer"), "certificates[].issuer");
+      if (!item.Get("names").IsUndefined()) {
+        Napi::Array names = item.Get("names").As<Napi::Array>();
+        for (uint32_t n = 0; n < names.Length(); ++n) {
+          certificate.names.push_back(WideFromUtf16(names.Get(n).As<Napi::String>().Utf16Value()));
+        }
+      }
+      if (!item.Get("errors").IsUndefined()) certificate.errors = item.Get("errors").As<Napi::Number>().Uint32Value();
+      script.certificates.push_back(std::move(certificate));
+    }
+  }
+  if (!given.Get("machineRoots").IsUndefined()) {
+    Napi::Array roots = given.Get("machineRoots").As<Napi::Array>();
+    for (uint32_t i = 0; i < roots.Length(); ++i) script.machineRoots.push_back(Bytes(roots.Get(i), "machineRoots[]"));
+  }
+  script.exclusiveRootRefused = given.Get("exclusiveRootRefused").ToBoolean().Value();
+  SetChainEngine(std::move(script));
+  return info.Env().Undefined();
+}
+
 // pfxImportFlags() -> the dwFlags of each PFXImportCertStore call since the stores were set.
 Napi::Value PfxImportFlagsJs(const Napi::CallbackInfo& info) {
   return Numbers(info.Env(), PfxImportFlags());
@@ -139,6 +175,13 @@ Napi::Object CreateDoubleControl(Napi::Env env) {
   control.Set("trace", Napi::Function::New(env, Traces, "trace"));
   control.Set("proxy", CreateProxyControl(env));
   control.Set("setCertStores", Napi::Function::New(env, SetCertStoresJs, "setCertStores"));
+  control.Set("pfxImportsOnJsThread", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    const std::vector<bool> onThread = PfxImportsOnThisThread();
+    Napi::Array array = Napi::Array::New(info.Env(), onThread.size());
+    for (uint32_t i = 0; i < onThread.size(); ++i) array.Set(i, Napi::Boolean::New(info.Env(), onThread[i]));
+    return array;
+  }, "pfxImportsOnJsThread"));
+  control.Set("setChainEngine", Napi::Function::New(env, SetChainEngineJs, "setChainEngine"));
   control.Set("pfxImportFlags", Napi::Function::New(env, PfxImportFlagsJs, "pfxImportFlags"));
   return control;
 }

@@ -155,6 +155,118 @@ PCCERT_CONTEXT CertDuplicateCertificateContext(PCCERT_CONTEXT context);
 BOOL CertGetCertificateContextProperty(PCCERT_CONTEXT context, DWORD propertyId, void* data, DWORD* length);
 HCERTSTORE PFXImportCertStore(CRYPT_DATA_BLOB* pfx, LPCWSTR password, DWORD flags);
 
+// CryptoAPI's chain engine (wincrypt.h), for tls.ca's check (double_chain.cc): memory and collection stores, a chain
+// engine with exclusive roots, chain building and the SSL policy. Only the fields the shim reads or fills.
+typedef char* LPSTR;
+typedef int32_t LONG;
+typedef void* HCERTCHAINENGINE;
+#define CERT_STORE_PROV_MEMORY (reinterpret_cast<LPCSTR>(static_cast<uintptr_t>(2)))
+#define CERT_STORE_PROV_COLLECTION (reinterpret_cast<LPCSTR>(static_cast<uintptr_t>(11)))
+#define CERT_STORE_CREATE_NEW_FLAG 0x00002000
+#define CERT_STORE_ADD_ALWAYS 4
+#define E_INVALIDARG 0x80070057
+#define CERT_E_EXPIRED 0x800B0101
+#define CERT_E_UNTRUSTEDROOT 0x800B0109
+#define CERT_E_CHAINING 0x800B010A
+#define CERT_E_REVOKED 0x800B010C
+#define CERT_E_CN_NO_MATCH 0x800B010F
+#define CERT_E_WRONG_USAGE 0x800B0110
+#define CERT_TRUST_IS_NOT_TIME_VALID 0x00000001
+#define CERT_TRUST_IS_NOT_TIME_NESTED 0x00000002
+#define CERT_TRUST_IS_REVOKED 0x00000004
+#define CERT_TRUST_IS_NOT_SIGNATURE_VALID 0x00000008
+#define CERT_TRUST_IS_NOT_VALID_FOR_USAGE 0x00000010
+#define CERT_TRUST_IS_UNTRUSTED_ROOT 0x00000020
+#define CERT_TRUST_REVOCATION_STATUS_UNKNOWN 0x00000040
+#define CERT_TRUST_IS_PARTIAL_CHAIN 0x00010000
+#define CERT_TRUST_IS_OFFLINE_REVOCATION 0x01000000
+#define CERT_CHAIN_POLICY_SSL (reinterpret_cast<LPCSTR>(static_cast<uintptr_t>(4)))
+#define CERT_CHAIN_POLICY_ALLOW_UNKNOWN_CA_FLAG 0x00000010
+#define CERT_CHAIN_POLICY_IGNORE_ALL_NOT_TIME_VALID_FLAGS 0x00000007
+#define CERT_CHAIN_POLICY_IGNORE_WRONG_USAGE_FLAG 0x00000020
+#define CERT_CHAIN_POLICY_IGNORE_ALL_REV_UNKNOWN_FLAGS 0x00000F00
+#define AUTHTYPE_SERVER 2
+#define CERT_CHAIN_REVOCATION_CHECK_CHAIN_EXCLUDE_ROOT 0x40000000
+#define USAGE_MATCH_TYPE_AND 0
+#define szOID_PKIX_KP_SERVER_AUTH "1.3.6.1.5.5.7.3.1"
+typedef struct _CERT_CHAIN_ENGINE_CONFIG {
+  DWORD cbSize;
+  HCERTSTORE hRestrictedRoot;
+  HCERTSTORE hRestrictedTrust;
+  HCERTSTORE hRestrictedOther;
+  DWORD cAdditionalStore;
+  HCERTSTORE* rghAdditionalStore;
+  DWORD dwFlags;
+  DWORD dwUrlRetrievalTimeout;
+  DWORD MaximumCachedCertificates;
+  DWORD CycleDetectionModulus;
+  HCERTSTORE hExclusiveRoot;           // Windows 7
+  HCERTSTORE hExclusiveTrustedPeople;
+  DWORD dwExclusiveFlags;              // Windows 8: the configuration's full size
+} CERT_CHAIN_ENGINE_CONFIG, *PCERT_CHAIN_ENGINE_CONFIG;
+typedef struct _CERT_TRUST_STATUS {
+  DWORD dwErrorStatus;
+  DWORD dwInfoStatus;
+} CERT_TRUST_STATUS;
+typedef struct _CERT_CHAIN_ELEMENT {
+  DWORD cbSize;
+  PCCERT_CONTEXT pCertContext;
+  CERT_TRUST_STATUS TrustStatus;
+} CERT_CHAIN_ELEMENT, *PCERT_CHAIN_ELEMENT;
+typedef struct _CERT_SIMPLE_CHAIN {
+  DWORD cbSize;
+  CERT_TRUST_STATUS TrustStatus;
+  DWORD cElement;
+  PCERT_CHAIN_ELEMENT* rgpElement;
+} CERT_SIMPLE_CHAIN, *PCERT_SIMPLE_CHAIN;
+typedef struct _CERT_CHAIN_CONTEXT {
+  DWORD cbSize;
+  CERT_TRUST_STATUS TrustStatus;
+  DWORD cChain;
+  PCERT_SIMPLE_CHAIN* rgpChain;
+} CERT_CHAIN_CONTEXT;
+typedef const CERT_CHAIN_CONTEXT* PCCERT_CHAIN_CONTEXT;
+typedef struct _CERT_ENHKEY_USAGE {
+  DWORD cUsageIdentifier;
+  LPSTR* rgpszUsageIdentifier;
+} CERT_ENHKEY_USAGE;
+typedef struct _CERT_USAGE_MATCH {
+  DWORD dwType;
+  CERT_ENHKEY_USAGE Usage;
+} CERT_USAGE_MATCH;
+typedef struct _CERT_CHAIN_PARA {
+  DWORD cbSize;
+  CERT_USAGE_MATCH RequestedUsage;
+} CERT_CHAIN_PARA;
+typedef struct _SSL_EXTRA_CERT_CHAIN_POLICY_PARA {
+  DWORD cbSize;
+  DWORD dwAuthType;
+  DWORD fdwChecks;
+  WCHAR* pwszServerName;
+} SSL_EXTRA_CERT_CHAIN_POLICY_PARA;
+typedef struct _CERT_CHAIN_POLICY_PARA {
+  DWORD cbSize;
+  DWORD dwFlags;
+  void* pvExtraPolicyPara;
+} CERT_CHAIN_POLICY_PARA;
+typedef struct _CERT_CHAIN_POLICY_STATUS {
+  DWORD cbSize;
+  DWORD dwError;
+  LONG lChainIndex;
+  LONG lElementIndex;
+  void* pvExtraPolicyStatus;
+} CERT_CHAIN_POLICY_STATUS;
+BOOL CertAddEncodedCertificateToStore(HCERTSTORE store, DWORD encodingType, const BYTE* encoded, DWORD length,
+                                      DWORD disposition, PCCERT_CONTEXT* added);
+BOOL CertAddStoreToCollection(HCERTSTORE collection, HCERTSTORE sibling, DWORD flags, DWORD priority);
+BOOL CertCreateCertificateChainEngine(PCERT_CHAIN_ENGINE_CONFIG config, HCERTCHAINENGINE* engine);
+void CertFreeCertificateChainEngine(HCERTCHAINENGINE engine);
+BOOL CertGetCertificateChain(HCERTCHAINENGINE engine, PCCERT_CONTEXT context, void* time, HCERTSTORE additionalStore,
+                             CERT_CHAIN_PARA* para, DWORD flags, void* reserved, PCCERT_CHAIN_CONTEXT* chain);
+void CertFreeCertificateChain(PCCERT_CHAIN_CONTEXT chain);
+BOOL CertVerifyCertificateChainPolicy(LPCSTR policy, PCCERT_CHAIN_CONTEXT chain, CERT_CHAIN_POLICY_PARA* para,
+                                      CERT_CHAIN_POLICY_STATUS* status);
+
 // Win32 (win32_double.cc).
 DWORD GetLastError();
 void SetLastError(DWORD code);
