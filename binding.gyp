@@ -39,6 +39,8 @@
             'native/proxy_lookup.cc',
             'native/tls_cert_store.cc',
             'native/client_cert_wrap.cc',
+            'native/websocket_callback.cc',
+            'native/websocket_wrap.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

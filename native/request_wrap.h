@@ -48,6 +48,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   // Headers, send and the chained receive (request_exchange.cc): ends with one HEADERS_AVAILABLE or REQUEST_ERROR.
   Napi::Value Exchange(const Napi::CallbackInfo& info);
 
+  friend class WebSocketWrap;  // upgrades this request's handle (websocket_wrap.cc)
   HINTERNET handle() const { return state_->handle; }
   // Throws unless a call may start now: the request is open, no call is pending, no failure ended it.
   void CheckCallAllowed(Napi::Env env, const char* api);
