@@ -1,11 +1,15 @@
-// winhttp.h's WebSocket declarations for the double (double_websocket.cc). The double scripts no 101 response, so it
-// creates no WebSocket handle: the upgrade fails as on a request that was not upgraded, and the WebSocket calls fail
-// on every handle it has. The WebSocket's behaviour is tested under Wine (test/integration/websocket.test.ts).
+// winhttp.h's WebSocket declarations for the double, and its WebSocket model (double_websocket.cc): a request with
+// WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET whose scripted response is a 101 can be upgraded; the server behind the handle
+// echoes each message (split to the receive buffers given), answers a close frame with the same code and reason, and
+// for the text message "close:<code>" closes itself with that code (reason "server close"); "stall" makes it
+// silent from then on. Completions run on pool threads; a close ends pending calls with REQUEST_ERROR 12017 naming
+// their operation, and HANDLE_CLOSING comes last.
 #pragma once
 
 #define NO_ERROR 0
 #define ERROR_INVALID_OPERATION 4317
 typedef uint16_t USHORT;
+#define WINHTTP_HANDLE_TYPE_WEBSOCKET 5
 
 typedef enum _WINHTTP_WEB_SOCKET_OPERATION {
   WINHTTP_WEB_SOCKET_SEND_OPERATION = 0,
@@ -42,3 +46,12 @@ DWORD WinHttpWebSocketShutdown(HINTERNET socket, USHORT status, void* reason, DW
 DWORD WinHttpWebSocketClose(HINTERNET socket, USHORT status, void* reason, DWORD reasonLength);
 DWORD WinHttpWebSocketQueryCloseStatus(HINTERNET socket, USHORT* status, void* reason, DWORD reasonLength,
                                        DWORD* reasonLengthConsumed);
+
+#ifdef __cplusplus
+#include <memory>
+namespace contract_double {
+class Handle;
+// WinHttpCloseHandle on a WebSocket handle that has just been unlisted.
+void CloseWebSocket(const std::shared_ptr<Handle>& handle);
+}  // namespace contract_double
+#endif
