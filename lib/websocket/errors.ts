@@ -10,7 +10,10 @@ export class WebSocketBufferFullError extends Error {
   }
 }
 
-/** The server broke the protocol as this client sees it: a message too large, or a text message not UTF-8. */
+/**
+ * The server broke the protocol as this client sees it: a message larger than maxMessageSize, or a text message not
+ * UTF-8. The connection is failed (close event 1006); `closeCode` is the code RFC 6455 gives the failure (1009, 1007).
+ */
 export class WebSocketProtocolError extends Error {
   override readonly name = 'WebSocketProtocolError';
   readonly code = 'ERR_WINHTTP_WEBSOCKET_PROTOCOL';

@@ -104,3 +104,13 @@ it('a send that WinHTTP refuses reaches onerror as a WinHttpError naming WinHttp
   expect(error).toBeInstanceOf(WinHttpError);
   expect((error as WinHttpError).api).toBe('WinHttpWebSocketSend');
 });
+
+it('a message larger than maxMessageSize fails the connection with WebSocketProtocolError (1009)', async () => {
+  const ws = new WebSocket('ws://double.test/ws', { session, maxMessageSize: 100_000 });
+  await new Promise((resolve) => (ws.onopen = resolve));
+  const error = new Promise<Error>((resolve) => (ws.onerror = (event) => resolve((event as WebSocketErrorEvent).error)));
+  const done = closed(ws);
+  ws.send(Buffer.alloc(100_001));
+  expect(await error).toMatchObject({ name: 'WebSocketProtocolError', closeCode: 1009 });
+  expect((await done).code).toBe(1006);
+});
