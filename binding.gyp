@@ -43,6 +43,8 @@
             'native/tls_trust_gate.cc',
             'native/tls_roots_wrap.cc',
             'native/client_cert_load.cc',
+            'native/websocket_callback.cc',
+            'native/websocket_wrap.cc',
           ],
           'defines': [
             'NAPI_VERSION=8',

@@ -16,6 +16,7 @@ export type { ProgressEvent, ProgressEventName } from './core/notifications';
 export type { RequestTimings } from './core/timings';
 export type { HeadersInput, IncomingHeaders } from './core/headers';
 export { isSupported } from './native/binding';
+export { WebSocket, WebSocketCloseEvent, WebSocketErrorEvent, WebSocketBufferFullError, WebSocketProtocolError, WebSocketHandshakeError, type WebSocketOptions, type WebSocketMessage } from './websocket';
 export { resolveProxy, getSystemProxyConfig, type ResolveProxyOptions } from './proxy/api';
 export type { ProxyDecision, SystemProxyConfig } from './proxy/resolution';
 export { WPAD_RETRY_AFTER_MS, DEFAULT_PROXY_TIMEOUT_MS } from './proxy/resolution';

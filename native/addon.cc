@@ -9,6 +9,7 @@
 #include "session_wrap.h"
 #include "tls_roots_wrap.h"
 #include "url_wrap.h"
+#include "websocket_wrap.h"
 #include "win_error.h"
 #ifdef WINHTTP_CONTRACT_DOUBLE
 #include "double_control.h"  // test builds only (test/double/native/): lets JavaScript script the contract double
@@ -22,6 +23,7 @@ WinHttpAddon::WinHttpAddon(Napi::Env env, Napi::Object exports) : dispatcher_(Di
                            InstanceValue("ProxyResolver", ProxyResolverWrap::Define(env)),
                            InstanceValue("crackUrl", Napi::Function::New(env, CrackUrl, "crackUrl")),
                            InstanceValue("ClientCertificate", ClientCertWrap::Define(env)),
+                           InstanceValue("WebSocket", WebSocketWrap::Define(env)),
                            InstanceValue("listMyStore", Napi::Function::New(env, ListMyStoreJs, "listMyStore")),
                            InstanceValue("TrustedRoots", TrustedRootsWrap::Define(env)),
                            InstanceValue("loadClientCertificate",

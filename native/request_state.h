@@ -24,6 +24,8 @@ class RequestState {
   void Release();
 
   EventSink* sink() const { return sink_; }
+  // The connection handle's owner (a WebSocket's state keeps it too: websocket_wrap.h).
+  const std::shared_ptr<HandleOwner>& connection() const { return connection_; }
 
   // Set once on the JS thread, before the context value is bound; read by WinHTTP threads after that.
   HINTERNET handle = nullptr;

@@ -51,6 +51,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   // Headers, send and the chained receive (request_exchange.cc): ends with one HEADERS_AVAILABLE or REQUEST_ERROR.
   Napi::Value Exchange(const Napi::CallbackInfo& info);
 
+  friend class WebSocketWrap;  // upgrades this request's handle (websocket_wrap.cc)
   HINTERNET handle() const { return state_->handle; }
   void ConfigureOrClose(Napi::Env env, const Napi::Array& configuration);
   using Times = std::array<int64_t, RequestTimeline::kCount + kHandshakeTimeCount>;

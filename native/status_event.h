@@ -18,6 +18,10 @@ struct StatusEvent {
   bool bodyEnded = false;
   // A READ_COMPLETE of the body pump: where its bytes are, when not at the start of the read buffer.
   const uint8_t* data = nullptr;
+  // A WebSocket handle's completion (websocket_callback.cc): WINHTTP_WEB_SOCKET_BUFFER_TYPE of a READ_COMPLETE,
+  // WINHTTP_WEB_SOCKET_OPERATION of a REQUEST_ERROR.
+  DWORD webSocketBufferType = 0;
+  DWORD webSocketOperation = 0;
 };
 
 // Progress notifications: recorded in the request's timeline, and passed to JavaScript only when it listens.

@@ -423,6 +423,11 @@ export class Request extends EventEmitter {
     return this.#takeHead(readResponseHead(this.#native));
   }
 
+  /** @internal The addon's request, for lib/websocket/ (WinHttpWebSocketCompleteUpgrade after a 101 head). */
+  get native(): NativeRequest {
+    return this.#native;
+  }
+
   /**
    * WinHttpQueryAuthSchemes, after a 401 or 407 head: the WINHTTP_AUTH_SCHEME_* bits offered, the one offered first,
    * and WINHTTP_AUTH_TARGET_SERVER (0) or WINHTTP_AUTH_TARGET_PROXY (1). A challenge WinHTTP cannot answer throws

@@ -122,6 +122,25 @@ export interface NativeProxyResolver {
   close(): void;
 }
 
+/**
+ * Called on the JS thread for each notification of a WebSocket handle (native/websocket_wrap.h): value is the byte
+ * count, a Buffer for READ_COMPLETE; bufferType (READ_COMPLETE) is WINHTTP_WEB_SOCKET_BUFFER_TYPE; operation and
+ * error (REQUEST_ERROR) are WINHTTP_WEB_SOCKET_OPERATION and the error code.
+ */
+export type WebSocketStatusHandler = (status: number, value: number | Buffer, bufferType: number, operation: number,
+  error: number) => void;
+
+/** WinHttpWebSocket* on one upgraded handle (native/websocket_wrap.h). */
+export interface NativeWebSocket {
+  send(bufferType: number, bytes: Uint8Array): void;
+  receive(maxBytes: number): void;
+  /** true: SHUTDOWN_COMPLETE follows; false: done within the call. */
+  shutdown(code: number, reason?: Uint8Array): boolean;
+  close(code: number, reason?: Uint8Array): void;
+  queryCloseStatus(): { code: number; reason: Buffer } | null;
+  abort(): void;
+}
+
 export interface NativeBinding {
   ProxyResolver: new (userAgent: string) => NativeProxyResolver;
   Session: new (userAgent: string, accessType: number, proxy: string | null, bypass: string | null) => NativeSession;
@@ -139,6 +158,10 @@ export interface NativeBinding {
     configuration?: readonly number[],
   ) => NativeRequest;
   crackUrl(url: string): CrackedUrl;
+  WebSocket: {
+    new (request: NativeRequest, onStatus: WebSocketStatusHandler): NativeWebSocket;
+    prepareUpgrade(request: NativeRequest): void;
+  };
   ClientCertificate: {
     new (kind: 'store', localMachine: boolean, der: Uint8Array): NativeClientCertificate;
     new (kind: 'pfx', pfx: Uint8Array, passphrase: string): NativeClientCertificate;

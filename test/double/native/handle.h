@@ -15,7 +15,8 @@ namespace contract_double {
 
 enum class Kind { kSession = WINHTTP_HANDLE_TYPE_SESSION, kConnect = WINHTTP_HANDLE_TYPE_CONNECT,
                   kRequest = WINHTTP_HANDLE_TYPE_REQUEST,
-                  kResolver = WINHTTP_HANDLE_TYPE_PROXY_RESOLVER };  // double_proxy.cc
+                  kResolver = WINHTTP_HANDLE_TYPE_PROXY_RESOLVER,  // double_proxy.cc
+                  kWebSocket = WINHTTP_HANDLE_TYPE_WEBSOCKET };    // double_websocket.cc
 
 class Handle {
  public:

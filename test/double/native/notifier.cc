@@ -51,6 +51,23 @@ StatusInfo StatusInfo::CallerBuffer(void* buffer, DWORD length) {
   return info;
 }
 
+StatusInfo StatusInfo::WebSocketStatus(DWORD bytes, WINHTTP_WEB_SOCKET_BUFFER_TYPE type) {
+  StatusInfo info;
+  info.type = Type::kWebSocketStatus;
+  info.socketStatus.dwBytesTransferred = bytes;
+  info.socketStatus.eBufferType = type;
+  return info;
+}
+
+// dwResult is not documented for WebSocket operations (Operation names the call): 0.
+StatusInfo StatusInfo::WebSocketError(WINHTTP_WEB_SOCKET_OPERATION operation, DWORD error) {
+  StatusInfo info;
+  info.type = Type::kWebSocketError;
+  info.socketError.AsyncResult.dwError = error;
+  info.socketError.Operation = operation;
+  return info;
+}
+
 bool Notify(Handle& handle, DWORD status, const StatusInfo& info) {
   WINHTTP_STATUS_CALLBACK callback;
   DWORD_PTR context;
@@ -104,6 +121,18 @@ bool Notify(Handle& handle, DWORD status, const StatusInfo& info) {
     case StatusInfo::Type::kCallerBuffer:
       callback(handle.id, context, status, info.buffer, info.length);
       break;
+    case StatusInfo::Type::kWebSocketStatus: {
+      auto* copy = new WINHTTP_WEB_SOCKET_STATUS(info.socketStatus);
+      Call(callback, handle.id, context, status, copy, sizeof(*copy), sizeof(*copy));
+      delete copy;
+      break;
+    }
+    case StatusInfo::Type::kWebSocketError: {
+      auto* copy = new WINHTTP_WEB_SOCKET_ASYNC_RESULT(info.socketError);
+      Call(callback, handle.id, context, status, copy, sizeof(*copy), sizeof(*copy));
+      delete copy;
+      break;
+    }
   }
   return true;
 }

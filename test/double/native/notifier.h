@@ -11,13 +11,15 @@
 namespace contract_double {
 
 struct StatusInfo {
-  enum class Type { kNone, kDword, kText, kAsyncResult, kHandle, kCallerBuffer };
+  enum class Type { kNone, kDword, kText, kAsyncResult, kHandle, kCallerBuffer, kWebSocketStatus, kWebSocketError };
   Type type = Type::kNone;
   DWORD dword = 0;
   std::wstring text;
   WINHTTP_ASYNC_RESULT result{};
   void* buffer = nullptr;  // kCallerBuffer
   DWORD length = 0;        // kCallerBuffer: bytes read
+  WINHTTP_WEB_SOCKET_STATUS socketStatus{};         // kWebSocketStatus (double_websocket.cc)
+  WINHTTP_WEB_SOCKET_ASYNC_RESULT socketError{};    // kWebSocketError
 
   static StatusInfo None() { return StatusInfo(); }
   static StatusInfo Dword(DWORD value);
@@ -25,6 +27,8 @@ struct StatusInfo {
   static StatusInfo Error(DWORD_PTR api, DWORD error);
   static StatusInfo OfHandle();
   static StatusInfo CallerBuffer(void* buffer, DWORD length);
+  static StatusInfo WebSocketStatus(DWORD bytes, WINHTTP_WEB_SOCKET_BUFFER_TYPE type);
+  static StatusInfo WebSocketError(WINHTTP_WEB_SOCKET_OPERATION operation, DWORD error);
 };
 
 // Delivers `status` for `handle`; records it in the request's trace. Returns whether the callback ran.

@@ -3,6 +3,7 @@
 // HANDLE_CREATED is delivered inside the creating call, before a context value can have been set on the new handle.
 #include <string>
 #include "double_proxy.h"
+#include "double_websocket.h"
 #include "double_world.h"
 #include "notifier.h"
 #include "request_flow.h"
@@ -111,6 +112,10 @@ BOOL WinHttpCloseHandle(HINTERNET value) {
   }
   if (handle->kind == Kind::kResolver) {
     CloseResolver(handle);
+    return TRUE;
+  }
+  if (handle->kind == Kind::kWebSocket) {
+    CloseWebSocket(handle);
     return TRUE;
   }
   DWORD_PTR context;

@@ -359,3 +359,4 @@ DWORD WinHttpCreateProxyResolver(HINTERNET session, HINTERNET* resolver);
 DWORD WinHttpGetProxyForUrlEx(HINTERNET resolver, PCWSTR url, WINHTTP_AUTOPROXY_OPTIONS* options, DWORD_PTR context);
 DWORD WinHttpGetProxyResult(HINTERNET resolver, WINHTTP_PROXY_RESULT* result);
 void WinHttpFreeProxyResult(WINHTTP_PROXY_RESULT* result);
+#include "double_websocket.h"  // WinHttpWebSocket* (double_websocket.cc)
