@@ -1,4 +1,4 @@
-# node-gyp build of the addon: prebuildify drives it to make the shipped Windows prebuilds (prebuilds/win32-x64/),
+# node-gyp build of the addon: prebuildify drives it to make the shipped Windows prebuilds (prebuilds/win32-<arch>/),
 # and node-gyp-build falls back to it on Windows when no prebuild matches. CMakeLists.txt (cmake-js) is the second
 # build: both list the same sources and defines, and test/linux/build-files.test.ts checks they agree.
 # WinHTTP exists only on Windows: elsewhere `winhttp` is a 'none' target, so configure and build succeed and make

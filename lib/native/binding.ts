@@ -1,4 +1,4 @@
-// The one loader of the addon: node-gyp-build finds prebuilds/win32-x64/*.node (or build/Release). Loading is lazy,
+// The one loader of the addon: node-gyp-build finds prebuilds/win32-<arch>/*.node (or build/Release). Loading is lazy,
 // so importing the package succeeds everywhere; the first call that needs WinHTTP throws UnsupportedPlatformError
 // off Windows. WINHTTP_NATIVE_PATH names another build to load instead (the Linux build against the contract
 // double, or a debug build); it is the only way the library runs off Windows.
