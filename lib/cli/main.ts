@@ -3,14 +3,18 @@
 import { parseCli, USAGE } from './args';
 import { runDemo } from './demo';
 import { runFetch } from './fetch-command';
+import { runDiagnose } from './diagnose-command';
+import { EXIT } from './exit-codes';
+import { reportError } from './report-error';
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'diagnose') return runDiagnose(process.argv.slice(3), process.stdout, process.stderr);
   let options;
   try {
     options = parseCli(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`winhttp: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
+    return EXIT.USAGE;
   }
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -19,13 +23,9 @@ async function main(): Promise<number> {
   try {
     if (options.url === undefined) await runDemo(process.stdout);
     else await runFetch(options.url, options, process.stdout);
-    return 0;
+    return EXIT.OK;
   } catch (error) {
-    const e = error as Error & { code?: string; errno?: number; api?: string };
-    const details = [e.code && `code=${e.code}`, e.errno !== undefined && `errno=${e.errno}`, e.api && `api=${e.api}`]
-      .filter(Boolean).join(' ');
-    process.stderr.write(`winhttp: ${e.name}: ${e.message}${details ? ` (${details})` : ''}\n`);
-    return 1;
+    return reportError(error, process.stderr);
   }
 }
 
