@@ -36,11 +36,11 @@ function decisionLine(proxy: HopFinding['proxy']): string {
 
 const ms = (value: number | undefined): string | undefined => (value === undefined ? undefined : `${value} ms`);
 
-function timingLine(t: Timing): string {
+function timingLine(t: Timing, secure: boolean): string {
   const parts = [
-    `resolve ${ms(t.dns) ?? '- (reused connection or not reported)'}`,
+    `resolve ${ms(t.dns) ?? '- (none: reused connection or an IP address)'}`,
     t.tcp !== undefined ? `TCP ${ms(t.tcp)}` : undefined,
-    `TLS ${ms(t.tls) ?? '- (not reported separately by WinHTTP)'}`,
+    secure ? `TLS ${ms(t.tls) ?? '- (not reported apart from connect by this WinHTTP)'}` : undefined,
     `connect ${ms(t.connect) ?? '- (reused connection)'}`,
     `first byte ${ms(t.firstByte) ?? '-'} after the request was sent`,
     `head at ${ms(t.headers) ?? '-'}`,
@@ -89,14 +89,15 @@ function authLines(auth: AuthFinding): string[] {
 
 function hopLines(hop: HopFinding, index: number): string[] {
   const lines = [`Hop ${index + 1}: GET ${hop.url}`, `  proxy:    ${decisionLine(hop.proxy)}`, `  route:    ${hop.route}`];
-  if (hop.timings) lines.push(`  timings:  ${timingLine(hop.timings)}`);
+  if (hop.timings) lines.push(`  timings:  ${timingLine(hop.timings, hop.url.startsWith('https:'))}`);
   if (hop.tls) lines.push(...tlsLines(hop.tls));
   for (const auth of hop.auth) lines.push(...authLines(auth));
   if (hop.status !== undefined) {
     lines.push(`  status:   ${hop.status} ${hop.statusText ?? ''}`.trimEnd() + ` (HTTP/${hop.httpVersion})` +
       (hop.location !== undefined ? `, Location: ${hop.location}` : ''));
   }
-  if (hop.error) lines.push(`  failed:   ${errorLine(hop.error)}`, ...(hop.error.hint ? [`  hint:     ${hop.error.hint}`] : []));
+  // A TLS refusal is shown above; the hint follows the result.
+  if (hop.error && hop.tls?.error === undefined) lines.push(`  failed:   ${errorLine(hop.error)}`);
   return lines;
 }
 

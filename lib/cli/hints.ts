@@ -28,6 +28,10 @@ const BY_CODE: Readonly<Record<string, string>> = {
   ERROR_WINHTTP_INVALID_HEADER: NOT_HTTP,
   ERROR_WINHTTP_HEADER_COUNT_EXCEEDED: NOT_HTTP,
   ERROR_WINHTTP_HEADER_SIZE_OVERFLOW: NOT_HTTP,
+  ERROR_WINHTTP_CHUNKED_ENCODING_HEADER_SIZE_OVERFLOW: NOT_HTTP,
+  ERROR_WINHTTP_RESPONSE_DRAIN_OVERFLOW: 'the answer exceeds a WinHTTP size limit: a proxy or server sending far more than announced?',
+  ERROR_WINHTTP_HTTP_PROTOCOL_MISMATCH: 'the server did not speak the HTTP version asked for',
+  ERROR_WINHTTP_REDIRECT_FAILED: `the redirect could not be followed: ${DIAGNOSE} each redirect`,
   ERROR_WINHTTP_INVALID_URL: 'give an absolute URL: http://host[:port]/path or https://...',
   ERROR_WINHTTP_UNRECOGNIZED_SCHEME: 'only http:// and https:// URLs are supported',
   ERROR_WINHTTP_LOGIN_FAILURE: 'the credentials were refused: check --user / --proxy-user (DOMAIN\\user:password for a domain account)',
@@ -39,10 +43,11 @@ const BY_CODE: Readonly<Record<string, string>> = {
   ERROR_WINHTTP_AUTO_PROXY_SERVICE_ERROR: PAC,
   ERROR_WINHTTP_AUTODETECTION_FAILED: PAC,
   ERROR_WINHTTP_SECURE_CHANNEL_ERROR: `the TLS handshake failed: the server may want a TLS version or cipher Windows does not offer; ${CERTIFICATE}`,
-  ERROR_WINHTTP_SECURE_CERT_REV_FAILED: 'the revocation server (CRL/OCSP) could not be reached: it may need the proxy; or leave out --check-revocation',
-  ERROR_WINHTTP_SECURE_CERT_REVOKED: 'the server\'s certificate is revoked: the server needs a new one (no flag accepts this)',
   ERROR_WINHTTP_SECURE_INVALID_CERT: `the server's certificate is not valid: ${CERTIFICATE}`,
   ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: 'the server wants a TLS client certificate: give one to the library (new Session({ tls: { clientCertificate } }))',
+  ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY: 'the client certificate has no private key in the store: import it with its key (PFX)',
+  ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY: 'this account may not use the client certificate\'s private key: check the key\'s permissions',
+  ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED_PROXY: 'the proxy wants a TLS client certificate',
   ERROR_WINHTTP_SECURE_FAILURE_PROXY: 'the proxy\'s own TLS certificate failed validation: add its CA to the Windows certificate store',
   ERR_WINHTTP_PROXY_TIMEOUT: `the PAC file or WPAD lookup took too long: check the proxy settings (${DIAGNOSE} them), or choose --proxy none|host:port`,
   ERR_WINHTTP_DEADLINE_EXCEEDED: 'the exchange took longer than its deadline',
@@ -59,23 +64,30 @@ const REASON_OF_CODE: Readonly<Record<string, TlsFailureReason>> = {
   ERROR_WINHTTP_SECURE_CERT_CN_INVALID: 'cert-cn-invalid',
   ERROR_WINHTTP_SECURE_CERT_DATE_INVALID: 'cert-date-invalid',
   ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE: 'cert-wrong-usage',
+  ERROR_WINHTTP_SECURE_CERT_REV_FAILED: 'cert-rev-failed',
+  ERROR_WINHTTP_SECURE_CERT_REVOKED: 'cert-revoked',
 };
 
-const REASON_HINT: Readonly<Partial<Record<TlsFailureReason, string>>> = {
+const REVOCATION_UNKNOWN = 'the revocation server (CRL/OCSP) could not be reached: it may need the proxy; or leave out --check-revocation';
+const REVOKED = 'the server\'s certificate is revoked: the server needs a new one (no flag accepts this)';
+
+const REASON_HINT: Readonly<Record<TlsFailureReason, string>> = {
   'invalid-ca': 'add the issuing CA to the Windows certificate store (Root)',
   'cert-cn-invalid': 'use the host name the certificate was issued for',
   'cert-date-invalid': 'renew the certificate, or check this computer\'s clock',
   'cert-wrong-usage': 'the server needs a certificate issued for server authentication',
+  'cert-rev-failed': REVOCATION_UNKNOWN,
+  'cert-revoked': REVOKED,
+  'invalid-cert': 'the certificate is malformed: the server needs a new one',
+  'security-channel-error': 'the TLS handshake failed (Schannel): a TLS version or cipher Windows does not offer?',
 };
 
-/** What to do about each reason, and the one flag that accepts it (knowing the risk). */
+/** What to do about each reason, and the one flag that accepts it (knowing the risk) where there is one. */
 function certificateHint(reasons: readonly string[]): string {
-  const fixes = reasons.map((reason) => {
-    const relaxation = RELAXATION_FOR_REASON[reason as TlsFailureReason];
-    const fix = REASON_HINT[reason as TlsFailureReason];
-    if (relaxation === undefined || fix === undefined) return undefined;
-    return `${reason}: ${fix}, or accept it with ${relaxationFlag(relaxation)}`;
-  }).filter((fix): fix is string => fix !== undefined);
+  const fixes = reasons.filter((reason): reason is TlsFailureReason => reason in REASON_HINT).map((reason) => {
+    const relaxation = RELAXATION_FOR_REASON[reason];
+    return `${reason}: ${REASON_HINT[reason]}${relaxation === undefined ? '' : `, or accept it with ${relaxationFlag(relaxation)}`}`;
+  });
   if (fixes.length === 0) return `${CERTIFICATE}; a failure is accepted only by naming it (--dangerously-accept-...)`;
   return fixes.join('; ');
 }
