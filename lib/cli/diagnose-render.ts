@@ -38,7 +38,7 @@ const ms = (value: number | undefined): string | undefined => (value === undefin
 
 function timingLine(t: Timing, secure: boolean): string {
   const parts = [
-    `resolve ${ms(t.dns) ?? '- (none: reused connection or an IP address)'}`,
+    `resolve ${ms(t.dns) ?? '- (not seen: a reused connection, a cached name or an IP address)'}`,
     t.tcp !== undefined ? `TCP ${ms(t.tcp)}` : undefined,
     secure ? `TLS ${ms(t.tls) ?? '- (not reported apart from connect by this WinHTTP)'}` : undefined,
     `connect ${ms(t.connect) ?? '- (reused connection)'}`,
@@ -51,7 +51,11 @@ function timingLine(t: Timing, secure: boolean): string {
 const flags = (names: readonly string[]): string =>
   names.map((name) => relaxationFlag(name as (typeof RELAXATION_NAMES)[number])).join(' ');
 
-function tlsLines(tls: TlsFinding): string[] {
+const sameChain = (a: TlsFinding, b: TlsFinding | undefined): boolean =>
+  b !== undefined && a.chain.map((c) => c.fingerprint256).join() === b.chain.map((c) => c.fingerprint256).join();
+
+// `before`: the TLS finding of an earlier hop; a chain shown there is named, not repeated.
+function tlsLines(tls: TlsFinding, before?: { tls: TlsFinding; hop: number }): string[] {
   const lines: string[] = [];
   if (tls.verdict === 'trusted') lines.push('  TLS:      trusted: the chain verified against the Windows certificate store');
   else if (tls.verdict === 'accepted') lines.push(`  TLS:      accepted with ${flags(tls.relaxed)} (not verified strictly)`);
@@ -65,6 +69,10 @@ function tlsLines(tls: TlsFinding): string[] {
     } else {
       lines.push('            no chain: not even a relaxed handshake completed');
     }
+  }
+  if (tls.chain.length > 0 && before !== undefined && sameChain(tls, before.tls)) {
+    lines.push(`    the same chain as hop ${before.hop} (SHA-256 ${tls.chain[0].fingerprint256})`);
+    return lines;
   }
   tls.chain.forEach((certificate, index) => {
     lines.push(`    [${index}] subject ${certificate.subject}`,
@@ -87,10 +95,13 @@ function authLines(auth: AuthFinding): string[] {
   ];
 }
 
-function hopLines(hop: HopFinding, index: number): string[] {
+function hopLines(hop: HopFinding, index: number, hops: readonly HopFinding[]): string[] {
   const lines = [`Hop ${index + 1}: GET ${hop.url}`, `  proxy:    ${decisionLine(hop.proxy)}`, `  route:    ${hop.route}`];
   if (hop.timings) lines.push(`  timings:  ${timingLine(hop.timings, hop.url.startsWith('https:'))}`);
-  if (hop.tls) lines.push(...tlsLines(hop.tls));
+  if (hop.tls) {
+    const earlier = hops.slice(0, index).findIndex((other) => other.tls !== undefined && sameChain(hop.tls!, other.tls));
+    lines.push(...tlsLines(hop.tls, earlier < 0 ? undefined : { tls: hops[earlier].tls!, hop: earlier + 1 }));
+  }
   for (const auth of hop.auth) lines.push(...authLines(auth));
   if (hop.status !== undefined) {
     lines.push(`  status:   ${hop.status} ${hop.statusText ?? ''}`.trimEnd() + ` (HTTP/${hop.httpVersion})` +
@@ -111,7 +122,7 @@ export function renderDiagnosis(d: Diagnosis): string {
     `Credentials: server ${d.credentials.server}, proxy ${d.credentials.proxy} (never shown)`,
     '',
   ];
-  d.hops.forEach((hop, index) => lines.push(...hopLines(hop, index), ''));
+  d.hops.forEach((hop, index, hops) => lines.push(...hopLines(hop, index, hops), ''));
   const redirects = d.hops.length - 1;
   if (d.final) {
     lines.push(`Result: ${d.final.status} ${d.final.statusText} from ${d.final.url}` +
