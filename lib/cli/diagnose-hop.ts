@@ -83,15 +83,13 @@ function secretFor(target: 'server' | 'proxy', url: URL, context: HopContext): {
 
 /** The hop's findings, and the error that ended it (for the exit code), if one did. */
 export async function diagnoseHop(url: URL, context: HopContext): Promise<{ hop: HopFinding; failure?: unknown }> {
-  let decision: ProxyDecision | undefined;
-  const hop: HopFinding = { url: url.href, proxy: { error: { name: 'Error', message: 'not resolved' } }, route: '', auth: [] };
+  let proxy: HopFinding['proxy'];
   try {
-    decision = await resolveProxy(url, { session: context.session, timeout: context.options.timeout });
-    hop.proxy = decision;
+    proxy = await resolveProxy(url, { session: context.session, timeout: context.options.timeout });
   } catch (error) {
-    hop.proxy = { error: errorInfo(error) };
+    proxy = { error: errorInfo(error) };
   }
-  hop.route = routeOf(url, decision);
+  const hop: HopFinding = { url: url.href, proxy, route: routeOf(url, 'error' in proxy ? undefined : proxy as ProxyDecision), auth: [] };
   const answers: Pick<RequestOptions, 'credentials' | 'proxyCredentials'> = {};
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     let response: Response;

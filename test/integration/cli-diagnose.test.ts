@@ -113,6 +113,14 @@ describe('TLS', () => {
     expect(run.out).toContain(`\nhint: ${d.error!.hint}\nExit code: 7\n`);
   });
 
+  it('with the relaxation named on the command line: accepted, not trusted, and says which flag did it', async () => {
+    const d = await diagnosis(['--proxy', 'none', '--dangerously-accept-unknown-ca', `${s.untrusted.url}accepted`]);
+    expect(d.hops[0].tls).toEqual({ verdict: 'accepted', relaxed: ['dangerouslyAcceptUnknownCa'], chain: [summary(x509(UNTRUSTED_CA.cert))] });
+    expect([d.final?.status, d.exitCode]).toEqual([200, EXIT.OK]);
+    const text = (await diagnose(['--proxy', 'none', '--dangerously-accept-unknown-ca', `${s.untrusted.url}accepted`])).out;
+    expect(text).toContain('\n  TLS:      accepted with --dangerously-accept-unknown-ca (not verified strictly)\n');
+  });
+
   itUnlessWine(WINE_NO_FLAGS, 'gives the reason WinHTTP reported and the one flag that accepts it', async () => {
     const d = await diagnosis(['--proxy', 'none', `${s.untrusted.url}reason`]);
     expect(d.error).toMatchObject({ code: 'ERROR_WINHTTP_SECURE_FAILURE', reasons: ['invalid-ca'] });
