@@ -15,16 +15,17 @@ const given = (secret: CredentialsOption | undefined) =>
   secret === undefined ? 'none' as const : secret === 'default' ? 'logged-on user' as const : 'user and password' as const;
 
 export async function gatherDiagnosis(options: DiagnoseOptions, start: URL): Promise<Diagnosis> {
-  const diagnosis: Diagnosis = {
-    url: start.href,
-    proxyOption: options.proxy,
-    systemProxy: await getSystemProxyConfig().catch((error: unknown) => ({ error: errorInfo(error) })),
-    credentials: { server: given(options.auth.credentials), proxy: given(options.auth.proxyCredentials) },
-    hops: [],
-    exitCode: EXIT.OK,
-  };
+  // First: it checks the proxy and TLS options, so a bad one is refused before anything is queried.
   const session = new Session({ proxy: options.proxy, tls: options.tls });
   try {
+    const diagnosis: Diagnosis = {
+      url: start.href,
+      proxyOption: options.proxy,
+      systemProxy: await getSystemProxyConfig().catch((error: unknown) => ({ error: errorInfo(error) })),
+      credentials: { server: given(options.auth.credentials), proxy: given(options.auth.proxyCredentials) },
+      hops: [],
+      exitCode: EXIT.OK,
+    };
     const seen = [start.href];
     for (let url = start; ;) {
       const { hop, failure } = await diagnoseHop(url, { session, options, startOrigin: start.origin });
