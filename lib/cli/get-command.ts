@@ -8,7 +8,9 @@ import { Session } from '../core/session';
 import type { Progress } from '../progress/meter';
 import { GET_USAGE, parseGet, type GetOptions } from './get-args';
 import { proxyOption } from './fetch-command';
+import { EXIT, type ExitCode } from './exit-codes';
 import { formatBytes, progressLine } from './progress-line';
+import { reportError } from './report-error';
 
 interface Streams {
   stdout: NodeJS.WriteStream;
@@ -22,12 +24,6 @@ function shownUrl(url: string): string {
 
 function errorFields(error: Error & { code?: string; errno?: number; api?: string }) {
   return { name: error.name, code: error.code, errno: error.errno, api: error.api, message: error.message };
-}
-
-function errorLine(error: Error & { code?: string; errno?: number; api?: string }): string {
-  const details = [error.code && `code=${error.code}`, error.errno !== undefined && `errno=${error.errno}`,
-    error.api && `api=${error.api}`].filter(Boolean).join(' ');
-  return `winhttp: ${error.name}: ${error.message}${details ? ` (${details})` : ''}\n`;
 }
 
 /** The output for one run: a terminal line, JSON lines, or nothing. */
@@ -51,10 +47,11 @@ function reporter(options: GetOptions, { stdout, stderr }: Streams) {
         stderr.write(`\nsaved ${path} (${bytes} bytes${resumed}), sha256 ${sha256}${options.sha256 ? ' (as expected)' : ''}\n`);
       }
     },
-    error(error: Error): void {
+    /** The error line and its hint on standard error (and a JSON line with --json); returns the exit code. */
+    error(error: Error): ExitCode {
       if (options.json) json({ type: 'error', ...errorFields(error) });
       if (tty) stderr.write('\n');
-      stderr.write(errorLine(error));
+      return reportError(error, stderr);
     },
   };
 }
@@ -65,12 +62,12 @@ export async function runGet(argv: string[], streams: Streams): Promise<number> 
     const parsed = parseGet(argv);
     if ('help' in parsed) {
       streams.stdout.write(`${GET_USAGE}\n`);
-      return 0;
+      return EXIT.OK;
     }
     options = parsed;
   } catch (error) {
     streams.stderr.write(`winhttp get: ${(error as Error).message}\n\n${GET_USAGE}\n`);
-    return 2;
+    return EXIT.USAGE;
   }
   const report = reporter(options, streams);
   // Ctrl+C stops the download and keeps the partial file: the same command resumes it.
@@ -93,14 +90,14 @@ export async function runGet(argv: string[], streams: Streams): Promise<number> 
       onRetry: (info) => report.retry(info),
     });
     report.done(result);
-    return 0;
+    return EXIT.OK;
   } catch (error) {
-    report.error(error as Error);
-    if (!controller.signal.aborted) return 1;
+    const code = report.error(error as Error);
+    if (!controller.signal.aborted) return code;
     streams.stderr.write(options.resume && existsSync(options.output + PART_SUFFIX)
       ? `interrupted: ${options.output}${PART_SUFFIX} is kept; run the same command again to resume\n`
       : 'interrupted: nothing is kept\n');
-    return 130;
+    return EXIT.CANCELLED;
   } finally {
     process.off('SIGINT', onSigint);
     session?.close();

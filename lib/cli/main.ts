@@ -3,16 +3,20 @@
 import { parseCli, USAGE } from './args';
 import { runDemo } from './demo';
 import { runFetch } from './fetch-command';
+import { runDiagnose } from './diagnose-command';
+import { EXIT } from './exit-codes';
 import { runGet } from './get-command';
+import { reportError } from './report-error';
 
 async function main(): Promise<number> {
   if (process.argv[2] === 'get') return runGet(process.argv.slice(3), process);
+  if (process.argv[2] === 'diagnose') return runDiagnose(process.argv.slice(3), process.stdout, process.stderr);
   let options;
   try {
     options = parseCli(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`winhttp: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
+    return EXIT.USAGE;
   }
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -21,13 +25,9 @@ async function main(): Promise<number> {
   try {
     if (options.url === undefined) return await runDemo(process);
     await runFetch(options.url, options, process.stdout);
-    return 0;
+    return EXIT.OK;
   } catch (error) {
-    const e = error as Error & { code?: string; errno?: number; api?: string };
-    const details = [e.code && `code=${e.code}`, e.errno !== undefined && `errno=${e.errno}`, e.api && `api=${e.api}`]
-      .filter(Boolean).join(' ');
-    process.stderr.write(`winhttp: ${e.name}: ${e.message}${details ? ` (${details})` : ''}\n`);
-    return 1;
+    return reportError(error, process.stderr);
   }
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PART_SUFFIX, STATE_SUFFIX } from '../../lib';
 import { fileSha256, startDownloadFaultServer, type DownloadFaultServer } from '../helpers/fault-server-download';
+import { EXIT } from '../../lib/cli/exit-codes';
 
 const CLI = join(__dirname, '..', '..', 'lib', 'cli', 'main.js');
 const SIZE = 3 * 1000 * 1000 + 7;
@@ -77,15 +78,15 @@ describe('winhttp get', () => {
     expect(sha256Of(path)).toBe(fileSha256(key, SIZE));
   });
 
-  it('a run that fails keeps its partial file; the same command again resumes it (exit 1, then 0)', async () => {
+  it('a run that fails keeps its partial file; the same command again resumes it (exit 6 for the timeout, then 0)', async () => {
     const { path, key } = target();
     // The first answer stops at 1 MB and never ends: with --retries 0 the receive timeout ends the first run.
     const url = server.url({ size: SIZE, seed: key, key, stallAt: 1_000_000 });
     const first = await run([url, '-o', path, '--json', '--retries', '0', '--timeout', '1500']);
-    expect(first.code).toBe(1);
+    expect(first.code).toBe(EXIT.TIMEOUT);
     const failed = jsonLines(first.stdout).pop()!;
     expect(failed).toMatchObject({ type: 'error', name: 'WinHttpError' });
-    expect(first.stderr).toMatch(/^winhttp: WinHttpError: .*\(code=\S+ errno=\d+ api=WinHttp\w+\)\n$/);
+    expect(first.stderr).toMatch(/^winhttp: WinHttpError: .*\(code=ERROR_WINHTTP_TIMEOUT errno=12002 api=WinHttp\w+\)\nhint: .+\n$/);
     expect([existsSync(path), existsSync(path + PART_SUFFIX), existsSync(path + STATE_SUFFIX)]).toEqual([false, true, true]);
     const second = await run([url, '-o', path, '--json']);
     expect(second.code).toBe(0);
@@ -93,11 +94,11 @@ describe('winhttp get', () => {
     expect(sha256Of(path)).toBe(fileSha256(key, SIZE));
   });
 
-  it('a wrong --sha256: exit 1, an error line with both digests named, nothing left', async () => {
+  it('a wrong --sha256: exit 11, an error line with both digests named, nothing left', async () => {
     const { path, key } = target();
     const { code, stdout, stderr } = await run([server.url({ size: SIZE, seed: key, key }), '-o', path, '--json',
       '--sha256', '0'.repeat(64)]);
-    expect(code).toBe(1);
+    expect(code).toBe(EXIT.CHECKSUM);
     expect(jsonLines(stdout).pop()).toMatchObject({ type: 'error', name: 'ChecksumMismatchError', code: 'ERR_WINHTTP_CHECKSUM_MISMATCH' });
     expect(stderr).toContain(fileSha256(key, SIZE));
     expect([path, path + PART_SUFFIX, path + STATE_SUFFIX].some((p) => existsSync(p))).toBe(false);
@@ -107,7 +108,7 @@ describe('winhttp get', () => {
     const { path, key } = target();
     const { code, stdout, stderr } = await run([server.url({ key, status: 403 }), '-o', path, '--json',
       '-u', 'CORP\\alice:s3cret-pass', '-U', 'bob:pr0xy-pass', '--proxy', 'none']);
-    expect(code).toBe(1);
+    expect(code).toBe(EXIT.HTTP_ERROR);
     expect(jsonLines(stdout).pop()).toMatchObject({ type: 'error', name: 'DownloadStatusError', code: 'ERR_WINHTTP_DOWNLOAD_STATUS' });
     for (const secret of ['s3cret-pass', 'pr0xy-pass', 'alice']) expect(stdout + stderr).not.toContain(secret);
   });
