@@ -12,11 +12,16 @@ export interface ServerCertificate {
   key: Buffer;
 }
 
-/** PEM (or PFX) bytes of build/test-certs/<file>; throws how to make them if the build did not. */
-export function testCertFile(file: string): Buffer {
+/** The path of build/test-certs/<file>; throws how to make it if the build did not. */
+export function testCertPath(file: string): string {
   const full = path.join(DIR, file);
   if (!existsSync(full)) throw new Error(`${path.relative(ROOT, full)} is missing: run npm run build (test/tools/make-tls-certs.sh)`);
-  return readFileSync(full);
+  return full;
+}
+
+/** PEM (or PFX) bytes of build/test-certs/<file>. */
+export function testCertFile(file: string): Buffer {
+  return readFileSync(testCertPath(file));
 }
 
 /** build/test-certs/<name>.pem and <name>-key.pem. */

@@ -11,6 +11,7 @@ import { EXIT } from '../../lib/cli/exit-codes';
 import { basicValue, startBasicProxy, startChallengingServer, type Seen } from '../helpers/auth-servers';
 import { TextSink } from '../helpers/cli-run';
 import { type TestServer, closedPort, startHttpServer, startHttpsServer } from '../helpers/servers';
+import { testCertPath, testServerCertificate } from '../helpers/tls-certs';
 import { SUITE_CA, UNTRUSTED_CA, expectSuiteCaTrusted } from '../helpers/trusted-ca';
 import { type Tinyproxy, startTinyproxy, tinyproxyRunnable } from '../helpers/tinyproxy';
 import { itUnlessWine, onWine } from '../helpers/wine';
@@ -28,6 +29,7 @@ type Servers = {
   authProxy: TestServer<http.Server> & { seen: Seen[] };
   trusted: TestServer;
   untrusted: TestServer;
+  extra: TestServer;
 };
 const s = {} as Servers;
 
@@ -63,6 +65,7 @@ beforeAll(async () => {
   s.authProxy = await startBasicProxy(PROXY_USER);
   s.trusted = await startHttpsServer(answer, { cert: Buffer.concat([SUITE_CA.cert, readFileSync(SUITE_CA.caFile)]), key: SUITE_CA.key });
   s.untrusted = await startHttpsServer(answer, UNTRUSTED_CA);
+  s.extra = await startHttpsServer(answer, testServerCertificate('extra-server'));
 });
 
 afterAll(async () => {
@@ -78,7 +81,7 @@ describe('TLS', () => {
     expect(d.hops).toHaveLength(1);
     const [hop] = d.hops;
     expect(hop.tls).toEqual({
-      verdict: 'trusted',
+      verdict: 'trusted', trustedBy: 'store',
       relaxed: [],
       chain: [summary(leaf), summary(ca)],
     });
@@ -113,9 +116,22 @@ describe('TLS', () => {
     expect(run.out).toContain(`\nhint: ${d.error!.hint}\nExit code: 7\n`);
   });
 
+  it('--ca: a server whose CA is in no store is trusted against those roots only, and says so; the store\'s CA is then refused', async () => {
+    const ca = ['--ca', testCertPath('extra-ca.pem')];
+    const d = await diagnosis(['--proxy', 'none', ...ca, `${s.extra.url}ca`]);
+    expect(d.hops[0].tls).toMatchObject({ verdict: 'trusted', trustedBy: 'ca', relaxed: [] });
+    expect(d.hops[0].tls!.chain[0]).toEqual(summary(x509(testServerCertificate('extra-server').cert)));
+    expect([d.final?.status, d.exitCode]).toEqual([200, EXIT.OK]);
+    const text = (await diagnose(['--proxy', 'none', ...ca, `${s.extra.url}ca`])).out;
+    expect(text).toContain('\n  TLS:      trusted: the chain verified against the roots given with --ca (only those)\n');
+    // The suite CA is in LocalMachine\Root, but --ca replaces the store's roots.
+    const refused = await diagnosis(['--proxy', 'none', ...ca, `${s.trusted.url}ca`]);
+    expect([refused.exitCode, refused.hops[0].tls?.verdict, refused.hops[0].tls?.trustedBy]).toEqual([EXIT.TLS, 'refused', 'ca']);
+  });
+
   it('with the relaxation named on the command line: accepted, not trusted, and says which flag did it', async () => {
     const d = await diagnosis(['--proxy', 'none', '--dangerously-accept-unknown-ca', `${s.untrusted.url}accepted`]);
-    expect(d.hops[0].tls).toEqual({ verdict: 'accepted', relaxed: ['dangerouslyAcceptUnknownCa'], chain: [summary(x509(UNTRUSTED_CA.cert))] });
+    expect(d.hops[0].tls).toEqual({ verdict: 'accepted', trustedBy: 'store', relaxed: ['dangerouslyAcceptUnknownCa'], chain: [summary(x509(UNTRUSTED_CA.cert))] });
     expect([d.final?.status, d.exitCode]).toEqual([200, EXIT.OK]);
     const text = (await diagnose(['--proxy', 'none', '--dangerously-accept-unknown-ca', `${s.untrusted.url}accepted`])).out;
     expect(text).toContain('\n  TLS:      accepted with --dangerously-accept-unknown-ca (not verified strictly)\n');
