@@ -69,7 +69,8 @@ struct Resolver {
   LookupState state = LookupState::kIdle;
   Executor::TaskId timer = 0;
   bool outrunsClose = false;
-  bool closing = false;  // closed while a completion that outruns the close is on its way
+  bool closing = false;     // closed while a completion is on its way or being delivered: HANDLE_CLOSING after it
+  bool delivering = false;  // the completion's notification is running (WinHTTP sends HANDLE_CLOSING only after it)
   std::vector<std::pair<std::wstring, INTERNET_PORT>> proxies;  // the result; empty: DIRECT
   bool direct = false;                                          // DIRECT after the proxies
 };
@@ -216,10 +217,16 @@ void CompleteLookup(const std::shared_ptr<Handle>& handle, const Evaluation& eva
     resolver.state = evaluation.error == 0 ? LookupState::kCompleted : LookupState::kFailed;
     resolver.proxies = evaluation.proxies;
     resolver.direct = evaluation.direct;
-    closing = resolver.closing;
+    resolver.delivering = true;
   }
   if (evaluation.error == 0) Notify(*handle, WINHTTP_CALLBACK_STATUS_GETPROXYFORURL_COMPLETE, StatusInfo::None());
   else Notify(*handle, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, StatusInfo::Error(API_GET_PROXY_FOR_URL, evaluation.error));
+  {
+    std::lock_guard<std::mutex> lock(Proxy().mutex);
+    Resolver& resolver = Proxy().resolvers[handle->id];
+    resolver.delivering = false;
+    closing = resolver.closing;
+  }
   if (closing) ResolverClosed(handle);
 }
 
@@ -273,7 +280,10 @@ void CloseResolver(const std::shared_ptr<Handle>& handle) {
   {
     std::lock_guard<std::mutex> lock(Proxy().mutex);
     auto found = Proxy().resolvers.find(handle->id);
-    if (found != Proxy().resolvers.end() && found->second.state == LookupState::kPending) {
+    if (found != Proxy().resolvers.end() && found->second.delivering) {
+      found->second.closing = true;  // CompleteLookup sends HANDLE_CLOSING once the completion's callback returned
+      outrun = true;
+    } else if (found != Proxy().resolvers.end() && found->second.state == LookupState::kPending) {
       Resolver& resolver = found->second;
       if (resolver.outrunsClose && resolver.timer != 0) {
         resolver.closing = true;  // CompleteLookup sends HANDLE_CLOSING after the completion
