@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import * as net from 'node:net';
+import type { ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { closedPort } from './servers';
 import { onWine } from './wine';
@@ -104,4 +105,13 @@ export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Ti
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A PAC file answer that sends URLs with /via-proxy/ in their path through `proxy` and everything else DIRECT. */
+export function answerViaProxyPac(proxy: Tinyproxy, res: ServerResponse): void {
+  const script = `function FindProxyForURL(url, host) {
+  if (shExpMatch(url, "*/via-proxy/*")) return "PROXY ${proxy.address}";
+  return "DIRECT";
+}`;
+  res.writeHead(200, { 'Content-Type': 'application/x-ns-proxy-autoconfig', 'Content-Length': script.length }).end(script);
 }

@@ -13,7 +13,7 @@ import { TextSink } from '../helpers/cli-run';
 import { type TestServer, closedPort, startHttpServer, startHttpsServer } from '../helpers/servers';
 import { testCertPath, testServerCertificate } from '../helpers/tls-certs';
 import { SUITE_CA, UNTRUSTED_CA, expectSuiteCaTrusted } from '../helpers/trusted-ca';
-import { type Tinyproxy, startTinyproxy, tinyproxyRunnable } from '../helpers/tinyproxy';
+import { type Tinyproxy, answerViaProxyPac, startTinyproxy, tinyproxyRunnable } from '../helpers/tinyproxy';
 import { itUnlessWine, onWine } from '../helpers/wine';
 
 const USER = { user: 'alice-7Kq', password: 'pw-9f8Qz!x' };
@@ -233,11 +233,7 @@ describe('exit codes', () => {
   beforeAll(async () => {
     proxy = await startTinyproxy();
     pac = await startHttpServer((_req, res) => {
-      const script = `function FindProxyForURL(url, host) {
-  if (shExpMatch(url, "*/via-proxy/*")) return "PROXY ${proxy.address}";
-  return "DIRECT";
-}`;
-      res.writeHead(200, { 'Content-Type': 'application/x-ns-proxy-autoconfig', 'Content-Length': script.length }).end(script);
+      answerViaProxyPac(proxy, res);
     });
   });
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { ProxyTimeoutError, Session, WinHttpError, getSystemProxyConfig, request
 import { rejectionOf } from '../helpers/assertions';
 import { type TestServer, closedPort, startHttpServer, startHttpsServer } from '../helpers/servers';
 import { SUITE_CA } from '../helpers/trusted-ca';
-import { type Tinyproxy, startTinyproxy, tinyproxyRunnable } from '../helpers/tinyproxy';
+import { type Tinyproxy, answerViaProxyPac, startTinyproxy, tinyproxyRunnable } from '../helpers/tinyproxy';
 import { itUnlessWine, onWine } from '../helpers/wine';
 
 // Measured with Wine 8: WinHttpSetOption(request, WINHTTP_OPTION_PROXY) returns TRUE and the request still uses
@@ -59,11 +59,7 @@ describeWithProxy('through tinyproxy', () => {
         pending.push(res); // never answered: a PAC server that hangs
         return;
       }
-      const script = `function FindProxyForURL(url, host) {
-  if (shExpMatch(url, "*/via-proxy/*")) return "PROXY ${proxy.address}";
-  return "DIRECT";
-}`;
-      res.writeHead(200, { 'Content-Type': 'application/x-ns-proxy-autoconfig', 'Content-Length': script.length }).end(script);
+      answerViaProxyPac(proxy, res);
     });
   });
 
