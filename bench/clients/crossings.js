@@ -9,7 +9,9 @@
 const path = require('node:path');
 
 // byName: the same calls and callbacks per native method ("new Request", "exchange", ...) and per status.
-const counts = { calls: 0, callbacks: 0, byName: {} };
+// nanosByName: the wall time spent inside each native method, timed around the call (context for the counts: it
+// moves with the machine's load, as a CPU profile's share does, but is not sampled).
+const counts = { calls: 0, callbacks: 0, byName: {}, nanosByName: {} };
 const countName = (name) => {
   counts.byName[name] = (counts.byName[name] ?? 0) + 1;
 };
@@ -26,7 +28,12 @@ function wrappedBinding() {
       value: function countedCall(...args) {
         counts.calls += 1;
         countName(name);
-        return method.apply(this, args);
+        const start = process.hrtime.bigint();
+        try {
+          return method.apply(this, args);
+        } finally {
+          counts.nanosByName[name] = (counts.nanosByName[name] ?? 0) + Number(process.hrtime.bigint() - start);
+        }
       },
     });
   }

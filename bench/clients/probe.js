@@ -5,6 +5,7 @@
 // per request is printed too, for context only. Run it in the Windows node.exe with the bench server up:
 //   node.exe --expose-gc --min-semi-space-size=16 --max-semi-space-size=16 bench/clients/probe.js request port=P
 //     [count=5000] [concurrency=16] [profile=1|2]
+// us_per_call: the wall time inside each Request method, per call (context only: it moves with the load).
 // profile=1 writes .cache/probe-<client>.cpuprofile of the measured requests only (bench/profile-summary.js reads it),
 // profile=2 .cache/probe-<client>.heapprofile (allocations, the collected ones included); the crossings are then not
 // counted, so the native calls' time shows under their JavaScript callers.
@@ -74,6 +75,7 @@ async function main() {
     global.gc();
     await new Promise((resolve) => setTimeout(resolve, 50));
     const calls0 = { ...crossings.byName };
+    const nanos0 = { ...crossings.nanosByName };
     const total0 = crossings.calls + crossings.callbacks;
     const scavenges0 = scavenges;
     const elu0 = performance.eventLoopUtilization();
@@ -85,9 +87,14 @@ async function main() {
     const perRequest = (n) => Math.round((n / options.count) * 100) / 100;
     const byName = Object.fromEntries(Object.entries(crossings.byName)
       .map(([name, n]) => [name, perRequest(n - (calls0[name] ?? 0))]).filter(([, n]) => n > 0));
+    const usPerCall = Object.fromEntries(Object.entries(crossings.nanosByName).map(([name, ns]) => {
+      const calls = crossings.byName[name] - (calls0[name] ?? 0);
+      return [name, Math.round((ns - (nanos0[name] ?? 0)) / calls / 100) / 10];
+    }).filter(([, us]) => us > 0));
     return {
       client: clientName, count: options.count, concurrency: options.concurrency, errors,
       crossings_per_request: perRequest(crossings.calls + crossings.callbacks - total0), by_name: byName,
+      us_per_call: usPerCall,
       scavenges_per_1000: Math.round(((scavenges - scavenges0) / options.count) * 1000 * 10) / 10,
       busy_us_per_request: Math.round((elu.active * 1000) / options.count), rps: Math.round(options.count / seconds),
     };
