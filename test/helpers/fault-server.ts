@@ -65,7 +65,7 @@ export const CUT_AT = 10;
 export const CUT_DELAY_MS = 100;
 export const OVERSIZED_HEAD_BYTES = 100 * 1024;
 export const MANY_HEADERS_COUNT = 10_000;
-export const DRIP_LENGTH = 50;
+export const DRIP_LENGTH = 100;
 export const DRIP_INTERVAL_MS = 100;
 export const BIG_LENGTH = 8 * 1024 * 1024;
 

@@ -48,8 +48,11 @@ export interface CaseRun {
   settledAtOnce?: boolean;
 }
 
-/** Deadline given to slow-drip: it drips one byte per DRIP_INTERVAL_MS, so the deadline ends it mid-body. */
-export const DRIP_DEADLINE_MS = 8 * DRIP_INTERVAL_MS;
+/**
+ * Deadline given to slow-drip: it drips one byte per DRIP_INTERVAL_MS, so the deadline ends it mid-body (the drip
+ * takes 10 s). Long enough that the head is in before it even on a loaded machine (at 800 ms, it once was not).
+ */
+export const DRIP_DEADLINE_MS = 20 * DRIP_INTERVAL_MS;
 /** Per-stage timeout given to never-answers. */
 export const SILENCE_TIMEOUT_MS = 800;
 /**
@@ -65,10 +68,12 @@ const SAFETY_DEADLINE_MS = 15_000;
  */
 export const HANG_MS = 25_000;
 
-export function optionsFor(fault: Fault): RequestOptions {
+export function optionsFor(fault: Fault, point: AbortPoint): RequestOptions {
   switch (fault) {
     case 'slow-drip':
-      return { timeout: SAFETY_TIMEOUT_MS, deadline: DRIP_DEADLINE_MS };
+      // Only without abort: where the test aborts after the head or the first chunk, a deadline that short would race
+      // the abort on a loaded machine (the head and first byte may take longer than the deadline).
+      return { timeout: SAFETY_TIMEOUT_MS, deadline: point === 'none' ? DRIP_DEADLINE_MS : SAFETY_DEADLINE_MS };
     case 'never-answers':
       return { timeout: SILENCE_TIMEOUT_MS };
     case 'continue-then-fail':
@@ -103,7 +108,7 @@ export function runCase(server: FaultServer, fault: Fault, point: AbortPoint, gi
       }
     };
     const hold = point === 'after-call' ? `${fault}-${++holds}` : undefined;
-    const pending = request(server.urlOf(fault, hold), { ...optionsFor(fault), signal: controller.signal });
+    const pending = request(server.urlOf(fault, hold), { ...optionsFor(fault, point), signal: controller.signal });
     if (hold !== undefined) {
       controller.abort(run.reason);
       setImmediate(() => {
