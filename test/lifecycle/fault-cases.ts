@@ -41,9 +41,9 @@ export interface CaseRun {
   /** Milliseconds from request() to the first settlement (a lower bound is checked for timeouts; never an upper one). */
   ms: number;
   /**
-   * 'after-call' only: whether the first settlement came before the first macrotask after abort() (a setImmediate
-   * queued right after it). Until that moment the server holds its answer (`?hold=`), and no WinHTTP completion has
-   * reached JavaScript, so a settlement before it waited for neither.
+   * 'after-call' only: whether the first settlement came within the event-loop turn of abort(), before a setImmediate
+   * queued right after it. Until then the server holds its answer (`?hold=`): a settlement before it did not wait for
+   * the server, nor for a WinHTTP completion (an answer or a receive timeout) of the call in flight.
    */
   settledAtOnce?: boolean;
 }
