@@ -2,7 +2,9 @@
 // (test/lifecycle/fault-matrix.test.ts) runs every fault against every abort point. It speaks raw TCP so that it can
 // send what no HTTP library would (resets, cut bodies, broken chunked encoding, garbage), answers one request per
 // connection (every answer says Connection: close, so WinHTTP never reuses one), sets TCP_NODELAY on every socket
-// (startRawServer) and destroys whatever is still open on close(). It runs on a worker thread of the test process
+// (startRawServer) and destroys whatever is still open on close(). A request whose URL carries `?hold=<id>` gets its
+// answer only once the test calls release(id): the test then knows the client cannot have heard from the server
+// before that. It runs on a worker thread of the test process
 // (see serveInThisThread for why), and reports its counters to the test's thread.
 import type * as net from 'node:net';
 import { type MessagePort, Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -63,7 +65,7 @@ export const CUT_AT = 10;
 export const CUT_DELAY_MS = 100;
 export const OVERSIZED_HEAD_BYTES = 100 * 1024;
 export const MANY_HEADERS_COUNT = 10_000;
-export const DRIP_LENGTH = 50;
+export const DRIP_LENGTH = 100;
 export const DRIP_INTERVAL_MS = 100;
 export const BIG_LENGTH = 8 * 1024 * 1024;
 
@@ -74,8 +76,10 @@ export interface FaultServer {
   port: number;
   /** http://127.0.0.1:<port>/ */
   url: string;
-  /** http://127.0.0.1:<port>/<fault or service path> */
-  urlOf(path: Fault | ServicePath): string;
+  /** http://127.0.0.1:<port>/<fault or service path>, with `?hold=<hold>` when given (see release()). */
+  urlOf(path: Fault | ServicePath, hold?: string): string;
+  /** Lets the server answer the request held under `id` (now, or at once when it arrives later). */
+  release(id: string): void;
   /** The port 'redirect-to-closed-port' points at (bound once, then released: nobody listens there). */
   readonly closedPort: number;
   /** Request heads received, by fault (each redirect hop counts), as last reported by the server thread. */
@@ -213,7 +217,7 @@ interface Stats {
   open: number;
 }
 
-type ToThread = { type: 'sync' } | { type: 'close' };
+type ToThread = { type: 'sync' } | { type: 'close' } | { type: 'release'; id: string };
 type FromThread = { type: 'listening'; port: number; closedPort: number } | { type: 'stats'; stats: Stats; synced?: boolean };
 
 // The server thread: a raw server whose event loop does not share the test's JS thread. Under Wine, WinHTTP reads
@@ -224,6 +228,9 @@ async function serveInThisThread(port: MessagePort): Promise<void> {
   const closed = await closedPort();
   const hits = new Map<string, number>();
   const open = new Set<net.Socket>();
+  // Held answers by hold id, and the ids released (a request may arrive after its release, or never).
+  const held = new Map<string, () => void>();
+  const released = new Set<string>();
   const stats = (): Stats => ({ hits: [...hits], connections: server.connections, open: open.size });
   const report = () => port.postMessage({ type: 'stats', stats: stats() } satisfies FromThread);
   const server = await startRawServer((socket) => {
@@ -240,12 +247,18 @@ async function serveInThisThread(port: MessagePort): Promise<void> {
       hits.set(fault, (hits.get(fault) ?? 0) + 1);
       report();
       socket.resume(); // discard any request body, so a client writing one is never stuck on a full window
-      answer(socket, fault, url.searchParams, closed);
+      const hold = url.searchParams.get('hold');
+      if (hold === null || released.has(hold)) answer(socket, fault, url.searchParams, closed);
+      else held.set(hold, () => socket.destroyed || answer(socket, fault, url.searchParams, closed));
     }, () => socket.destroy());
   });
   port.on('message', (message: ToThread) => {
     if (message.type === 'sync') port.postMessage({ type: 'stats', stats: stats(), synced: true } satisfies FromThread);
-    else void server.close().then(() => port.close());
+    else if (message.type === 'release') {
+      released.add(message.id);
+      held.get(message.id)?.();
+      held.delete(message.id);
+    } else void server.close().then(() => port.close());
   });
   port.postMessage({ type: 'listening', port: server.port, closedPort: closed } satisfies FromThread);
 }
@@ -275,7 +288,8 @@ export async function startFaultServer(): Promise<FaultServer> {
   return {
     port,
     url,
-    urlOf: (path: Fault | ServicePath) => `${url}${path}`,
+    urlOf: (path: Fault | ServicePath, hold?: string) => `${url}${path}${hold === undefined ? '' : `?hold=${hold}`}`,
+    release: (id: string) => worker.postMessage({ type: 'release', id } satisfies ToThread),
     closedPort: closed,
     get hits() { return new Map(stats.hits); },
     get connections() { return stats.connections; },

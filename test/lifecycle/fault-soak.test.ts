@@ -3,7 +3,8 @@
 // exactly once with its documented outcome; afterwards no native request is left, and the process RSS (after forced
 // GC) after 2,000 cases is within 20 MB of what it was after a warm-up of 1,000 cases (Wine grows its own thread and
 // connection pools over the first thousands of requests, then levels off). Cases that the matrix skips on Wine are
-// not drawn on Wine.
+// not drawn on Wine. No limit on time (the machine may be loaded): a case that hangs fails as unsettled (HANG_MS in
+// fault-cases.ts), and jest's timeout (SOAK_TIMEOUT_MS) catches a hang outside the cases.
 import { setTimeout as delay } from 'node:timers/promises';
 import { FAULTS, type FaultServer, startFaultServer } from '../helpers/fault-server';
 import { gc } from '../helpers/gc';
@@ -15,8 +16,9 @@ const CASES = 2000;
 const WARM_UP = 1000;
 const CONCURRENCY = 20;
 const RSS_GROWTH_LIMIT = 20 * 1024 * 1024;
-const TIME_LIMIT_MS = 60_000;
-
+// Not a limit on speed: about 35 s on a quiet 2-core machine, over 150 s at load 18. Each case gives up on its own
+// (HANG_MS), so the run always ends; this only catches a hang outside the cases.
+const SOAK_TIMEOUT_MS = 600_000;
 
 const SEED = process.env.WINHTTP_SOAK_SEED !== undefined ? Number(process.env.WINHTTP_SOAK_SEED) : Date.now() % 0x100000000;
 
@@ -85,10 +87,9 @@ it(`${CASES} random fault x abort cases, ${CONCURRENCY} at a time: each settles 
     `(${rssEnd >= rssWarm ? '+' : ''}${mb(rssEnd - rssWarm)} MB); live native requests ${live} (start ${liveAtStart})`);
 
   expect(next).toBe(WARM_UP + CASES);
-  expect(totalMs).toBeLessThan(TIME_LIMIT_MS);
   expect(live).toBeLessThanOrEqual(liveAtStart);
   expect(rssEnd - rssWarm).toBeLessThan(RSS_GROWTH_LIMIT);
   await server.sync();
   expect(server.openSockets).toBe(0);
   expect(Object.fromEntries([...failures].map(([key, { count, example }]) => [key, `${count}x seed ${SEED}: ${example}`]))).toEqual({});
-}, 120_000);
+}, SOAK_TIMEOUT_MS);
