@@ -1,6 +1,7 @@
 // The WinHTTP calls of one upgraded WebSocket handle as promises, and the receive loop: one WinHttpWebSocketReceive
 // pending at a time, fragments (BINARY/UTF8_FRAGMENT buffer types, and messages larger than the receive buffer)
-// gathered until the message's last piece. Knows nothing of WHATWG; websocket.ts decides what happens.
+// gathered until the message's last piece. The loop pauses when the listener says so (holdReceiving) and goes on
+// at resume(). Knows nothing of WHATWG; websocket.ts decides what happens.
 import { WinHttpError } from '../errors';
 import { formatted } from '../core/formatted';
 import { callNative } from '../core/native-call';
@@ -18,6 +19,8 @@ export interface ChannelListener {
   closeFrame(): void;
   /** A receive failed, or a message grew past maxMessageSize (`tooBig`); receiving has stopped. */
   receiveFailed(error: WinHttpError | undefined, tooBig: boolean): void;
+  /** Asked after each completed receive: true leaves the next WinHttpWebSocketReceive to resume(). */
+  holdReceiving(): boolean;
 }
 
 interface Waiter {
@@ -37,6 +40,8 @@ export class Channel {
   #fragments: Buffer[] = [];
   #fragmentBytes = 0;
   #aborted = false;
+  // No receive is pending because holdReceiving() said so; resume() issues the next.
+  #paused = false;
 
   /** WinHttpWebSocketCompleteUpgrade on `request` (after its 101), which is then closed. */
   constructor(request: Request, listener: ChannelListener, maxMessageSize: number) {
@@ -62,6 +67,13 @@ export class Channel {
 
   startReceiving(): void {
     callNative(() => this.#native.receive(RECEIVE_SIZE));
+  }
+
+  /** After a pause: the next WinHttpWebSocketReceive (a failure reaches receiveFailed). Otherwise nothing. */
+  resume(): void {
+    if (!this.#paused || this.#aborted) return;
+    this.#paused = false;
+    this.#receiveNext();
   }
 
   /** WinHttpWebSocketShutdown: our close frame; receiving goes on until the server's. */
@@ -134,10 +146,18 @@ export class Channel {
       this.#listener.message(message, bufferType === BUFFER_TYPE.UTF8_MESSAGE);
     }
     if (this.#aborted) return;
+    if (this.#listener.holdReceiving()) {
+      this.#paused = true;
+      return;
+    }
+    this.#receiveNext();
+  }
+
+  #receiveNext(): void {
     try {
       this.startReceiving();
     } catch (error) {
-      // Called from the addon's callback: a throw here would be an uncaught exception.
+      // Called from the addon's callback or a consumer's next(): a throw here would reach neither usefully.
       this.#listener.receiveFailed(error as WinHttpError, false);
     }
   }

@@ -27,6 +27,13 @@ export interface WebSocketOptions {
   signal?: AbortSignal;
   /** Bytes send() may queue before it throws WebSocketBufferFullError (default 16 MiB). */
   maxBufferedAmount?: number;
+  /**
+   * Bytes of received messages an iterator (messages(), for await) may hold unread before receiving pauses: no
+   * WinHttpWebSocketReceive is issued until the slowest iterator has taken enough to be back at or under it, so TCP
+   * flow control holds the server back (default 16 MiB). Message listeners are not counted: they get each message at
+   * once.
+   */
+  maxQueuedAmount?: number;
   /** A received message larger than this closes the WebSocket with 1009 (default 64 MiB). */
   maxMessageSize?: number;
   /** Milliseconds close() waits for the server's close frame before it aborts (default 10 000). */
@@ -34,7 +41,7 @@ export interface WebSocketOptions {
 }
 
 export const WEBSOCKET_KEYS = ['protocols', 'session', 'headers', 'proxy', 'credentials', 'proxyCredentials', 'timeout',
-  'signal', 'maxBufferedAmount', 'maxMessageSize', 'closeTimeout'];
+  'signal', 'maxBufferedAmount', 'maxQueuedAmount', 'maxMessageSize', 'closeTimeout'];
 
 // Set by WinHTTP for the upgrade (WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET) or by this module (the protocols).
 const RESERVED_HEADERS = new Set(['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version',
@@ -52,6 +59,7 @@ export interface CheckedOptions {
   timeout: number | undefined;
   signal: AbortSignal | undefined;
   maxBufferedAmount: number;
+  maxQueuedAmount: number;
   maxMessageSize: number;
   closeTimeout: number;
 }
@@ -98,6 +106,8 @@ export function checkWebSocketOptions(input: unknown): CheckedOptions {
     signal: validateSignal(options.signal),
     maxBufferedAmount: options.maxBufferedAmount === undefined ? 16 * 1024 * 1024
       : validateByteCount('options.maxBufferedAmount', options.maxBufferedAmount, Number.MAX_SAFE_INTEGER),
+    maxQueuedAmount: options.maxQueuedAmount === undefined ? 16 * 1024 * 1024
+      : validateByteCount('options.maxQueuedAmount', options.maxQueuedAmount, Number.MAX_SAFE_INTEGER),
     maxMessageSize: options.maxMessageSize === undefined ? 64 * 1024 * 1024
       : validateByteCount('options.maxMessageSize', options.maxMessageSize, Number.MAX_SAFE_INTEGER),
     closeTimeout: options.closeTimeout === undefined ? 10_000

@@ -2,7 +2,10 @@
 // protocol, extensions, on* handlers and addEventListener) plus an async iterator of messages. The upgrade is a
 // request of the session (handshake.ts), so its proxy, credentials and TLS settings apply; channel.ts drives the
 // upgraded handle. One WinHttpWebSocketSend is in flight at a time; the rest wait in a queue of at most
-// maxBufferedAmount bytes.
+// maxBufferedAmount bytes. Received messages an iterator has not taken count in queuedAmount; past
+// maxQueuedAmount no receive is issued until the slowest iterator catches up (listeners get messages at once and
+// hold nothing). Once close() is called no more messages are delivered (WHATWG), so receiving goes on regardless to
+// reach the server's close frame.
 import { Blob } from 'node:buffer';
 import { invalidArg } from '../errors';
 import type { Request } from '../core/request';
@@ -76,6 +79,12 @@ export class WebSocket extends EventTarget {
   /** WinHTTP negotiates no extensions. */
   get extensions(): string { return ''; }
   get bufferedAmount(): number { return this.#bufferedAmount; }
+  /** Bytes of received messages waiting in the fullest iterator (messages(), for await); 0 without iterators. */
+  get queuedAmount(): number {
+    let most = 0;
+    for (const queue of this.#iterators) most = Math.max(most, queue.bytes);
+    return most;
+  }
   get binaryType(): BinaryType { return this.#binaryType; }
   set binaryType(value: BinaryType) {
     if (value === 'blob' || value === 'arraybuffer') this.#binaryType = value;
@@ -130,6 +139,8 @@ export class WebSocket extends EventTarget {
     this.#closeTimer = setTimeout(() => this.#finish(CLOSE_ABNORMAL, '', false), this.#options.closeTimeout);
     this.#closeTimer.unref();
     if (!this.#sending) this.#sendCloseFrame();
+    // Messages from now on are dropped: a paused receive loop goes on to reach the server's close frame.
+    this.#channel?.resume();
   }
 
   /** Closes the connection at once, without the closing handshake (close event: 1006, not clean). */
@@ -139,7 +150,16 @@ export class WebSocket extends EventTarget {
 
   /** The messages from now on: text as strings, binary as Buffers. Ends at a clean close; throws the failure. */
   messages(): AsyncIterableIterator<WebSocketMessage> {
-    const queue = new MessageQueue(() => this.#iterators.delete(queue));
+    const resumeUnlessHeld = () => {
+      if (!this.#holdReceiving()) this.#channel?.resume();
+    };
+    const queue = new MessageQueue({
+      detach: () => {
+        this.#iterators.delete(queue);
+        resumeUnlessHeld();
+      },
+      taken: resumeUnlessHeld,
+    });
     if (this.#readyState === WebSocket.CLOSED) queue.end();
     else this.#iterators.add(queue);
     return queue;
@@ -171,6 +191,7 @@ export class WebSocket extends EventTarget {
       this.#channel = new Channel(upgraded.request, {
         message: (data, text) => this.#onMessage(data, text),
         closeFrame: () => this.#onCloseFrame(),
+        holdReceiving: () => this.#holdReceiving(),
         receiveFailed: (error) => this.#fail(error ?? new WebSocketProtocolError(
           `A message was larger than maxMessageSize (${this.#options.maxMessageSize} bytes)`, CLOSE_TOO_BIG)),
       }, this.#options.maxMessageSize);
@@ -181,6 +202,11 @@ export class WebSocket extends EventTarget {
     } catch (error) {
       if (this.#readyState === WebSocket.CONNECTING) this.#fail(error as Error);
     }
+  }
+
+  // While OPEN, messages go to the iterators: receiving waits while one of them holds more than maxQueuedAmount.
+  #holdReceiving(): boolean {
+    return this.#readyState === WebSocket.OPEN && this.queuedAmount > this.#options.maxQueuedAmount;
   }
 
   async #pumpSends(): Promise<void> {
@@ -220,7 +246,7 @@ export class WebSocket extends EventTarget {
         return;
       }
     }
-    for (const queue of this.#iterators) queue.push(value);
+    for (const queue of this.#iterators) queue.push(value, data.byteLength);
     const payload = typeof value === 'string' ? value : this.#binaryType === 'arraybuffer'
       ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) : new Blob([data]);
     this.dispatchEvent(new MessageEvent('message', { data: payload, origin: new URL(this.url).origin }));

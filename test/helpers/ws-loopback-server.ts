@@ -5,6 +5,9 @@
 //   /fragments       on "go": a text and a binary message sent as three fragments each
 //   /big?n=N         on "go": N bytes, byte i = (i * 31 + 7) & 255, as one binary message
 //   /flood?n=N       on "go": N text messages "m<i>"
+//   /flow?n=N&size=S&id=I   on "go": N binary messages of S bytes at once, byte j of message i (i * 31 + j * 7) & 255;
+//                    GET /flow-status?id=I answers { flushed, bufferedAmount }: how many of them ws has handed to
+//                    the kernel (their send callbacks ran) and the bytes ws still holds because the socket is full
 //   /close?code=C&reason=R   on the first message: closes with C and R
 //   /abrupt          on the first message: destroys the TCP connection
 //   /ping            on connect: a ping "p1"; the pong's payload is sent back as text "pong:<payload>"
@@ -23,7 +26,8 @@ interface WebSocket {
   on(event: 'pong', listener: (payload: Buffer) => void): void;
   on(event: 'error', listener: () => void): void;
   once(event: 'message', listener: () => void): void;
-  send(data: string | Buffer, options?: { binary?: boolean; fin?: boolean }): void;
+  send(data: string | Buffer, options?: { binary?: boolean; fin?: boolean }, done?: (error?: Error) => void): void;
+  readonly bufferedAmount: number;
   ping(data: string): void;
   close(code: number, reason: string): void;
   terminate(): void;
@@ -43,6 +47,21 @@ function bigPattern(size: number): Buffer {
   const bytes = Buffer.alloc(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + 7) & 255;
   return bytes;
+}
+
+function flowMessage(i: number, size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  for (let j = 0; j < size; j++) bytes[j] = (i * 31 + j * 7) & 255;
+  return bytes;
+}
+
+// /flow's sockets by id, for /flow-status.
+const flows = new Map<string, { socket: WebSocket; flushed: number }>();
+
+function flowStatus(request: http.IncomingMessage, response: http.ServerResponse): void {
+  const flow = flows.get(new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('id') ?? '');
+  response.writeHead(flow ? 200 : 404, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(flow ? { flushed: flow.flushed, bufferedAmount: flow.socket.bufferedAmount } : {}));
 }
 
 function serve(socket: WebSocket, request: http.IncomingMessage): void {
@@ -71,6 +90,17 @@ function serve(socket: WebSocket, request: http.IncomingMessage): void {
         for (let i = 0; i < n; i++) socket.send(`m${i}`);
       });
       return;
+    case '/flow': {
+      const flow = { socket, flushed: 0 };
+      flows.set(url.searchParams.get('id') ?? '', flow);
+      const size = Number(url.searchParams.get('size'));
+      socket.once('message', () => {
+        for (let i = 0; i < n; i++) socket.send(flowMessage(i, size), { binary: true }, (error) => {
+            if (!error) flow.flushed++;
+          });
+      });
+      return;
+    }
     case '/close':
       socket.once('message', () => socket.close(Number(url.searchParams.get('code')), url.searchParams.get('reason') ?? ''));
       return;
@@ -106,6 +136,7 @@ async function main(): Promise<void> {
   });
   for (const server of [plain, secure]) {
     new WebSocketServer({ server, ...options }).on('connection', serve);
+    server.on('request', flowStatus);
     server.on('connection', (socket) => socket.setNoDelay(true));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   }

@@ -1,8 +1,9 @@
 // WebSocket over WinHTTP against the `ws` package's server (test/helpers/ws-loopback-server.ts, in a process of its
 // own, started once for this file): ws:// and wss://, text and binary checked byte for byte, fragments, 1 MiB
 // messages, 1,000 messages each way, ping/pong, both close handshakes, an abrupt close, subprotocols, headers,
-// options refused by name, backpressure, and wss:// through a real proxy (tinyproxy) where it can run.
+// options refused by name, backpressure both ways, and wss:// through a real proxy (tinyproxy) where it can run.
 import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
 import { Session, WebSocket, WebSocketBufferFullError, WebSocketHandshakeError, WinHttpError, liveNativeRequests,
   type WebSocketCloseEvent, type WebSocketErrorEvent } from '../../lib';
 import { type Tinyproxy, startTinyproxy, tinyproxyRunnable } from '../helpers/tinyproxy';
@@ -302,6 +303,93 @@ describe('input', () => {
     expect(first.equals(Buffer.alloc(60_000, 1))).toBe(true);
     expect(second.equals(Buffer.alloc(60_000, 3))).toBe(true);
     await closeCleanly(ws);
+  });
+});
+
+describe('receive backpressure (maxQueuedAmount)', () => {
+  const LIMIT = 1024 * 1024;
+  const SIZE = 64 * 1024;
+  // Receiving pauses after the message that takes the iterator's queue past LIMIT: 17 of them wait.
+  const PAUSED_AT = LIMIT + SIZE;
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function until(what: string, condition: () => boolean): Promise<void> {
+    for (let waited = 0; !condition(); waited += 20) {
+      if (waited > 20_000) throw new Error(`timed out waiting for ${what}`);
+      await sleep(20);
+    }
+  }
+
+  // The server's side of /flow (ws-loopback-server.ts): messages handed to the kernel, bytes ws still holds.
+  function flowStatus(id: string): Promise<{ flushed: number; bufferedAmount: number }> {
+    return new Promise((resolve, reject) => {
+      http.get(`http://127.0.0.1:${server.port}/flow-status?id=${id}`, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve(JSON.parse(body) as { flushed: number; bufferedAmount: number }));
+      }).on('error', reject);
+    });
+  }
+
+  // The server's status once it stops changing (its socket full, or everything sent).
+  async function settledFlowStatus(id: string): Promise<{ flushed: number; bufferedAmount: number }> {
+    let last = await flowStatus(id);
+    for (let waited = 0; waited < 20_000; waited += 250) {
+      await sleep(250);
+      const now = await flowStatus(id);
+      if (now.flushed === last.flushed && now.bufferedAmount === last.bufferedAmount) return now;
+      last = now;
+    }
+    throw new Error('the server\'s sends never settled');
+  }
+
+  function expectFlowMessage(message: unknown, i: number): void {
+    const bytes = message as Buffer;
+    expect(bytes.byteLength).toBe(SIZE);
+    expect(bytes.findIndex((byte, j) => byte !== ((i * 31 + j * 7) & 255))).toBe(-1);
+  }
+
+  // `count` messages of SIZE bytes sent at once to an iterator that does not read; resolves once receiving paused.
+  async function pausedFlow(id: string, count: number) {
+    const ws = new WebSocket(`${server.url}/flow?n=${count}&size=${SIZE}&id=${id}`, { maxQueuedAmount: LIMIT });
+    const iterator = ws.messages();
+    await opened(ws);
+    ws.send('go');
+    await until('the pause', () => ws.queuedAmount >= PAUSED_AT);
+    return { ws, iterator };
+  }
+
+  it('an iterator that stops reading: receiving stops past the limit, the server\'s sends stall, then every message arrives in order', async () => {
+    const count = 512; // 32 MiB: more than the loopback socket buffers on both sides hold
+    const { ws, iterator } = await pausedFlow('slow', count);
+    const sender = await settledFlowStatus('slow');
+    expect(ws.queuedAmount).toBe(PAUSED_AT);
+    expect(sender.flushed).toBeLessThan(count);
+    expect(sender.bufferedAmount).toBeGreaterThan(0);
+    for (let i = 0; i < count; i++) expectFlowMessage((await iterator.next()).value, i);
+    expect(ws.queuedAmount).toBe(0);
+    expect(await settledFlowStatus('slow')).toEqual({ flushed: count, bufferedAmount: 0 });
+    await closeCleanly(ws);
+  });
+
+  it('close() while paused completes the handshake (clean, 1000); the messages queued before still come out', async () => {
+    const { ws, iterator } = await pausedFlow('close', 64);
+    const done = closed(ws);
+    ws.close();
+    expect([(await done).code, (await done).wasClean]).toEqual([1000, true]);
+    for (let i = 0; i < PAUSED_AT / SIZE; i++) expectFlowMessage((await iterator.next()).value, i);
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('terminate() while paused closes at once (1006); the messages queued before still come out', async () => {
+    const { ws, iterator } = await pausedFlow('terminate', 64);
+    const done = closed(ws);
+    ws.terminate();
+    expect([(await done).code, ws.readyState]).toEqual([1006, WebSocket.CLOSED]);
+    for (let i = 0; i < PAUSED_AT / SIZE; i++) expectFlowMessage((await iterator.next()).value, i);
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
   });
 });
 

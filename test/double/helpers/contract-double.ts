@@ -96,6 +96,8 @@ export interface DoubleStats {
   /** CertGetCertificateChain calls with an engine of exclusive roots, and with the default engine. */
   exclusiveChainCalls: number;
   defaultChainCalls: number;
+  /** WinHttpWebSocketReceive calls accepted so far (never reset: compare before and after). */
+  webSocketReceives: number;
   violations: string[];
 }
 

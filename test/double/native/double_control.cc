@@ -48,6 +48,7 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   set("liveChains", LiveChains());
   set("exclusiveChainCalls", ChainCallCounts().exclusive);
   set("defaultChainCalls", ChainCallCounts().defaultEngine);
+  set("webSocketReceives", WebSocketReceiveCalls());
   const std::vector<std::string> violations = world.violations();
   Napi::Array list = Napi::Array::New(env, violations.size());
   for (uint32_t i = 0; i < violations.size(); ++i) list.Set(i, Napi::String::New(env, violations[i]));

@@ -4,6 +4,7 @@
 // Send and Receive (failCalls), and completes on a pool thread, where the
 // caller's buffer is read or written: a buffer freed before its completion is an ASan report. Any thread; no lock
 // held while a callback runs.
+#include <atomic>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -53,6 +54,7 @@ struct Socket {
   bool closingSent = false;             // HANDLE_CLOSING delivered
 };
 
+std::atomic<int64_t> receiveCalls{0};
 std::mutex registryMutex;
 std::map<Handle*, std::shared_ptr<Socket>> sockets;
 
@@ -164,6 +166,16 @@ void ServerTakes(Socket& socket, const Message& message) {
   if (socket.stalled) return;
   if (message.text && message.bytes == "stall") {
     socket.stalled = true;
+  } else if (message.text && message.bytes.rfind("flood:", 0) == 0) {
+    const size_t colon = message.bytes.find(':', 6);
+    const int count = std::stoi(message.bytes.substr(6, colon - 6));
+    const size_t size = std::stoul(message.bytes.substr(colon + 1));
+    for (int i = 0; i < count; ++i) {
+      Message flood;
+      flood.bytes.resize(size);
+      for (size_t j = 0; j < size; ++j) flood.bytes[j] = static_cast<char>((i * 31 + j * 7) & 255);
+      socket.inbox.push_back(std::move(flood));
+    }
   } else if (message.text && message.bytes.rfind("close:", 0) == 0) {
     socket.serverClosed = true;
     socket.serverCode = static_cast<USHORT>(std::stoi(message.bytes.substr(6)));
@@ -260,6 +272,10 @@ void CloseWebSocket(const std::shared_ptr<Handle>& handle) {
   });
 }
 
+int64_t WebSocketReceiveCalls() {
+  return receiveCalls.load();
+}
+
 }  // namespace contract_double
 
 HINTERNET WinHttpWebSocketCompleteUpgrade(HINTERNET request, DWORD_PTR context) {
@@ -335,6 +351,7 @@ DWORD WinHttpWebSocketReceive(HINTERNET value, void* buffer, DWORD length, DWORD
     // Asynchronous mode: the out-parameters are not set (WinHttpWebSocketReceive reference).
     socket->calls[WINHTTP_WEB_SOCKET_RECEIVE_OPERATION] = Call{true, buffer, length, WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, 0};
   }
+  ++receiveCalls;
   Schedule(handle, socket, [handle, socket] { TryReceive(handle, socket); });
   return NO_ERROR;
 }

@@ -2,7 +2,8 @@
 // WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET whose scripted response is a 101 can be upgraded; the server behind the handle
 // echoes each message (split to the receive buffers given), answers a close frame with the same code and reason, and
 // for the text message "close:<code>" closes itself with that code (reason "server close"); "stall" makes it
-// silent from then on. Completions run on pool threads; a close ends pending calls with REQUEST_ERROR 12017 naming
+// silent from then on; "flood:<n>:<size>" makes it send n binary messages of size bytes (message i: byte j is
+// (i * 31 + j * 7) & 255). Completions run on pool threads; a close ends pending calls with REQUEST_ERROR 12017 naming
 // their operation, and HANDLE_CLOSING comes last.
 #pragma once
 
@@ -53,5 +54,7 @@ namespace contract_double {
 class Handle;
 // WinHttpCloseHandle on a WebSocket handle that has just been unlisted.
 void CloseWebSocket(const std::shared_ptr<Handle>& handle);
+// WinHttpWebSocketReceive calls accepted so far, all handles together (a test compares before and after).
+int64_t WebSocketReceiveCalls();
 }  // namespace contract_double
 #endif
