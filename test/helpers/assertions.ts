@@ -36,6 +36,18 @@ export function elapsedSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+/**
+ * Whether `promise` has settled by the time a macrotask scheduled now (setImmediate) runs: true when it was settled
+ * from JavaScript in the current turn (the microtasks that follow), false when it waits for anything else (a
+ * WinHTTP notification, a timer, I/O). Checks "settles at once" by order, not by a wall-clock bound.
+ */
+export async function settlesBeforeNextMacrotask(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => (settled = true), () => (settled = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  return settled;
+}
+
 /** Reads one chunk of `body`, then pauses it (a reader that stops pulling); resolves with that chunk once paused. */
 export async function firstChunkThenPause(body: Readable): Promise<Buffer> {
   const first = new Promise<Buffer>((resolve) => body.once('data', (chunk: Buffer) => {

@@ -47,8 +47,9 @@ describe('connecting', () => {
     expect(error.message).toContain(`WinHttpReceiveResponse failed: ${String(error.code)} (${String(error.errno)})`);
     expect(error.isTimeout).toBe(true);
     expect(server.connections).toBe(1);
+    // Not before the timeout. No upper bound (load only delays it): had the 500 ms not been set, the 90 s default
+    // would have outlasted jest's 30 s test timeout.
     expect(elapsed).toBeGreaterThanOrEqual(400);
-    expect(elapsed).toBeLessThan(5000);
   });
 });
 
