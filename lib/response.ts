@@ -50,7 +50,10 @@ export class ResponseBody extends Readable {
     if (chunk === null) this.#release();
     else {
       this.#received += chunk.byteLength;
-      this.emit('progress', { received: this.#received, total: this.#source.expected } satisfies BodyBytes);
+      // Per chunk, on the read path: build the event only for a listener (onProgress, download()).
+      if (this.listenerCount('progress') > 0) {
+        this.emit('progress', { received: this.#received, total: this.#source.expected } satisfies BodyBytes);
+      }
     }
     return chunk;
   }
