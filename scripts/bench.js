@@ -5,7 +5,8 @@
 // (natively on Windows, where the reference is built with MinGW's g++ from PATH). It prints one table (scenario x
 // client, each cell with its ratio to the reference client) and writes bench/results/latest.json (rows {scenario,
 // client, metric, value, unit, ratio_to_reference}) and latest.svg (the ratios as bars). `node scripts/bench.js 2 4`
-// runs only those scenarios and writes no results.
+// runs only those scenarios and writes no results; `--clients=reference,request` runs only those clients (no results
+// written either).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -34,8 +35,11 @@ const MiB = 1024 * 1024;
 const CLIENTS = ['reference', 'reference-query', 'lowlevel', 'request', 'fetch', 'fetch-dispatcher', 'node-fetch',
   'node-http'];
 const REFERENCE_QUERY_SCENARIOS = new Set([1, 2]);
+const clientsFlag = process.argv.find((a) => a.startsWith('--clients='));
+const chosenClients = clientsFlag === undefined ? CLIENTS : clientsFlag.slice('--clients='.length).split(',');
+for (const client of chosenClients) if (!CLIENTS.includes(client)) throw new Error(`unknown client ${client}: one of ${CLIENTS.join(', ')}`);
 const runnableIn = (scenario) =>
-  CLIENTS.filter((c) => c !== 'reference-query' || REFERENCE_QUERY_SCENARIOS.has(scenario.number));
+  chosenClients.filter((c) => c !== 'reference-query' || REFERENCE_QUERY_SCENARIOS.has(scenario.number));
 
 // What "handles" means per client in scenario 3: the reference counts process handles (GetProcessHandleCount;
 // Wine 8 always answers 0), the library's clients their live native request states (liveNativeRequests()),
@@ -222,7 +226,7 @@ async function runRounds(scenarios, port, started) {
 
 async function main() {
   const started = Date.now();
-  const only = process.argv.slice(2).map(Number);
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
   const scenarios = SCENARIOS.filter((s) => only.length === 0 || only.includes(s.number));
   if (!fs.existsSync(path.join(ROOT, 'dist', 'lib', 'index.js')) || !fs.existsSync(path.join(ROOT, 'prebuilds'))) {
     throw new Error('run `npm run build` first');
@@ -255,7 +259,7 @@ async function main() {
   addRatios(rows);
   process.stdout.write(`\n${table(rows, scenarios)}\n\n`);
   if (outcome.failures.length > 0) process.stdout.write(`failures:\n  ${outcome.failures.join('\n  ')}\n`);
-  if (only.length === 0) {
+  if (only.length === 0 && clientsFlag === undefined) {
     fs.mkdirSync(RESULTS, { recursive: true });
     fs.writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(rows, null, 1)}\n`);
     fs.writeFileSync(path.join(RESULTS, 'latest.svg'), renderSvg(rows, CLIENTS));

@@ -9,12 +9,22 @@
 const path = require('node:path');
 
 // byName: the same calls and callbacks per native method ("new Request", "exchange", ...) and per status.
-// nanosByName: the wall time spent inside each native method, timed around the call (context for the counts: it
-// moves with the machine's load, as a CPU profile's share does, but is not sampled).
+// nanosByName: the wall time spent inside each native method, timed around the call, and inside the JavaScript
+// handler of each notification (without the promise reactions it queues) (context for the counts: it moves with the
+// machine's load, as a CPU profile's share does, but is not sampled).
 const counts = { calls: 0, callbacks: 0, byName: {}, nanosByName: {} };
 const countName = (name) => {
   counts.byName[name] = (counts.byName[name] ?? 0) + 1;
 };
+
+function timed(name, call) {
+  const start = process.hrtime.bigint();
+  try {
+    return call();
+  } finally {
+    counts.nanosByName[name] = (counts.nanosByName[name] ?? 0) + Number(process.hrtime.bigint() - start);
+  }
+}
 
 function wrappedBinding() {
   const real = require('node-gyp-build')(path.join(__dirname, '..', '..'));
@@ -28,23 +38,19 @@ function wrappedBinding() {
       value: function countedCall(...args) {
         counts.calls += 1;
         countName(name);
-        const start = process.hrtime.bigint();
-        try {
-          return method.apply(this, args);
-        } finally {
-          counts.nanosByName[name] = (counts.nanosByName[name] ?? 0) + Number(process.hrtime.bigint() - start);
-        }
+        return timed(name, () => method.apply(this, args));
       },
     });
   }
   function CountedRequest(connection, method, requestPath, flags, onStatus, ...rest) {
     counts.calls += 1;
     countName('new Request');
-    const request = new NativeRequest(connection, method, requestPath, flags, (...args) => {
+    const request = timed('new Request', () => new NativeRequest(connection, method, requestPath, flags, (...args) => {
       counts.callbacks += 1;
-      countName(`status 0x${args[0].toString(16)}`);
-      onStatus(...args);
-    }, ...rest);
+      const name = `status 0x${args[0].toString(16)}`;
+      countName(name);
+      timed(name, () => onStatus(...args));
+    }, ...rest));
     return Object.setPrototypeOf(request, countingPrototype);
   }
   // The addon's exports are not enumerable: copy them by name.
@@ -53,7 +59,7 @@ function wrappedBinding() {
   const crackUrl = (...args) => {
     counts.calls += 1;
     countName('crackUrl');
-    return real.crackUrl(...args);
+    return timed('crackUrl', () => real.crackUrl(...args));
   };
   return { ...binding, crackUrl, Request: CountedRequest };
 }

@@ -2,10 +2,12 @@
 // of the library's clients (request, lowlevel, fetch) and prints per request what does not depend on the machine's
 // load: crossings (crossings.js) by native method and status, and young-generation collections (the semi-space size
 // is fixed on the command line, so collections per request track bytes allocated per request). Event-loop busy time
-// per request is printed too, for context only. Run it in the Windows node.exe with the bench server up:
+// per request and the process's CPU time per request (every thread: WinHTTP's included) are printed too, for context
+// only. Run it in the Windows node.exe with the bench server up:
 //   node.exe --expose-gc --min-semi-space-size=16 --max-semi-space-size=16 bench/clients/probe.js request port=P
 //     [count=5000] [concurrency=16] [profile=1|2]
-// us_per_call: the wall time inside each Request method, per call (context only: it moves with the load).
+// us_per_call: the wall time inside each native call and notification handler, per call (context only: it moves with
+// the load).
 // profile=1 writes .cache/probe-<client>.cpuprofile of the measured requests only (bench/profile-summary.js reads it),
 // profile=2 .cache/probe-<client>.heapprofile (allocations, the collected ones included); the crossings are then not
 // counted, so the native calls' time shows under their JavaScript callers.
@@ -59,7 +61,7 @@ async function profiled(work) {
     return result;
   }
   await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.setSamplingInterval', { interval: options.interval ?? 200 });
   await post('Profiler.start');
   const result = await work();
   const { profile } = await post('Profiler.stop');
@@ -79,10 +81,12 @@ async function main() {
     const total0 = crossings.calls + crossings.callbacks;
     const scavenges0 = scavenges;
     const elu0 = performance.eventLoopUtilization();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const errors = options.profile !== undefined ? await profiled(() => run(client, options.count)) : await run(client, options.count);
     const seconds = (performance.now() - t0) / 1e3;
     const elu = performance.eventLoopUtilization(elu0);
+    const cpu = process.cpuUsage(cpu0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const perRequest = (n) => Math.round((n / options.count) * 100) / 100;
     const byName = Object.fromEntries(Object.entries(crossings.byName)
@@ -96,7 +100,8 @@ async function main() {
       crossings_per_request: perRequest(crossings.calls + crossings.callbacks - total0), by_name: byName,
       us_per_call: usPerCall,
       scavenges_per_1000: Math.round(((scavenges - scavenges0) / options.count) * 1000 * 10) / 10,
-      busy_us_per_request: Math.round((elu.active * 1000) / options.count), rps: Math.round(options.count / seconds),
+      busy_us_per_request: Math.round((elu.active * 1000) / options.count),
+      cpu_us_per_request: Math.round((cpu.user + cpu.system) / options.count), rps: Math.round(options.count / seconds),
     };
   } finally {
     client.close();
