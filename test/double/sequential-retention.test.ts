@@ -10,7 +10,8 @@ import { contractDouble, useContractDouble } from './helpers/contract-double';
 
 useContractDouble();
 
-const COUNT = 1000;
+// Enough for the weak handle sets to sweep a few times (the first sweep is at 64 members).
+const COUNT = 300;
 const BODY = 'x'.repeat(200);
 
 // Each exchange runs in a function of its own that has returned before the count: a suspended async function's
