@@ -75,6 +75,7 @@ const SCENARIOS = [
     score: (r) => r.rps,
     metrics: (r, client) => [['rss_growth', r.rss_after_mb - r.rss_before_mb, 'MB'],
       ['v8_heap_growth', r.heap_total_growth_mb ?? null, 'MB'],
+      ['v8_heap_used_growth', r.heap_used_growth_mb ?? null, 'MB'], ['young_generation', r.young_generation_mb ?? null, 'MB'],
       ['handle_growth', r.handles_after - r.handles_before, HANDLE_UNITS[client]], ['rps', r.rps, 'req/s'],
       ['crossings_per_request', perUnit(r.crossings, r.count), 'crossings'], ['errors', r.errors, 'requests']],
   },
@@ -93,7 +94,7 @@ const SCENARIOS = [
 
 // The metrics of the printed table (the JSON has them all). CPU, latency, memory and time: lower is better.
 const TABLE_METRICS = ['throughput', 'cpu', 'cpu_per_gb', 'rps', 'p50', 'p99', 'rss_growth', 'v8_heap_growth', 'handle_growth',
-  'kb_per_request', 'max_in_flight', 'failed'];
+  'v8_heap_used_growth', 'young_generation', 'kb_per_request', 'max_in_flight', 'failed'];
 // Metrics whose ratio to the reference means something (not error counts, nor growths near zero).
 const RATIO_METRICS = new Set(['throughput', 'rps', 'p50', 'p99', 'cpu', 'cpu_per_gb', 'reads', 'kb_per_request', 'seconds']);
 
