@@ -1,6 +1,7 @@
 // The JavaScript handle on the contract double, exported as `contractDouble` by test builds (native/addon.cc):
 //   setScenario(script)  installs a script (script_from_js.h) for requests opened from now on
 //   reset()              installs the default script (every path answers 200 with no body)
+//   releaseHeld()        completes the calls held by a route's `holds` so far (on pool threads); returns how many
 //   stats()              { openHandles, liveHandles, requests, callbacks, poolCompletions, syncCompletions,
 //                          cancelled, injected, busyTasks, violations: string[] }
 //   trace()              finished requests, oldest first: { serial, method, path, notifications: number[],
