@@ -1,17 +1,17 @@
 // The upload queue: one crossing per MiB instead of one per write. JavaScript's write() copies its bytes into the
 // filling buffer and returns at once while there is room; the queue chains WinHttpWriteData itself from each
-// WRITE_COMPLETE, handing WinHTTP the filling buffer (every chunk that arrived meanwhile, coalesced) while the buffer it
-// wrote before becomes the filling one. JavaScript is woken only when it has to wait: a write that leaves the
+// WRITE_COMPLETE, handing WinHTTP the filling buffer (every chunk that arrived meanwhile, coalesced) while the buffer
+// it wrote before becomes the filling one. JavaScript is woken only when it has to wait: a write that leaves the
 // filling buffer at kCoalesceBytes or more while another write is out waits for that write's WRITE_COMPLETE (posted as
 // WRITE_COMPLETE), and a receive asked for while writes are queued is issued by the queue once the last one completed
 // (its HEADERS_AVAILABLE goes to JavaScript as today). A write failure (REQUEST_ERROR for API_WRITE_DATA, or a
 // WinHttpWriteData that fails at once) is posted as REQUEST_ERROR once; nothing more is written after it. No Node-API;
 // no policy (Content-Length, chunk framing: lib/core/request.ts).
 //
-// Threads: Queue, Receive and Close run on the JS thread; OnCompletion on whichever thread WinHTTP calls back, which may
-// be a thread inside the queue's own WinHTTP call. The mutex guards the fields and is never held across a WinHTTP call.
-// One thread drives the chain at a time (busy_); a completion that arrives while a thread drives is left to it, which
-// loops (a trampoline): the chain never recurses, however many writes complete inside their call.
+// Threads: Queue, Receive and Close run on the JS thread; OnCompletion on whichever thread WinHTTP calls back, which
+// may be a thread inside the queue's own WinHTTP call. The mutex guards the fields and is never held across a WinHTTP
+// call. One thread drives the chain at a time (busy_); a completion that arrives while a thread drives is left to it,
+// which loops (a trampoline): the chain never recurses, however many writes complete inside their call.
 // Closing: no queue call may reach a closed handle. Close closes through the body pump (body_pump.h) at once unless a
 // thread is inside a queue call; then that thread closes as soon as its call returns. The buffer WinHTTP writes from
 // stays allocated until HANDLE_CLOSING (Free); the filling buffer is freed at Close.

@@ -52,11 +52,15 @@ describe.each(['pool', 'sync', 'random'] as Completion[])('completions %s', (com
   });
 
   it('a producer slower than the writes: each chunk is written as it arrives', async () => {
-    contractDouble().setScenario({ completion, routes: { '/slow': { body: 'ok' } } });
+    // Each write is held until the producer lets it complete, before it makes the next chunk.
+    contractDouble().setScenario({ completion, routes: { '/slow': { body: 'ok', holds: ['write'] } } });
+    const finished = () => contractDouble().stats().finishedCalls;
     async function* chunks() {
       for (const piece of ['one ', 'two ', 'three']) {
-        await delay(30);
         yield piece;
+        const before = finished();
+        expect(contractDouble().releaseHeld()).toBe(1);
+        while (finished() === before) await delay(1);
       }
     }
     const res = await request('http://double.test/slow', { method: 'POST', body: chunks(), contentLength: 13, session });

@@ -81,6 +81,8 @@ export interface DoubleStats {
   liveHandles: number;
   requests: number;
   callbacks: number;
+  /** Calls whose completion's callback has returned. */
+  finishedCalls: number;
   poolCompletions: number;
   syncCompletions: number;
   cancelled: number;

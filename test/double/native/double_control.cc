@@ -37,6 +37,7 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   set("liveHandles", counters.liveHandles.load());
   set("requests", counters.requests.load());
   set("callbacks", counters.callbacks.load());
+  set("finishedCalls", counters.finishedCalls.load());
   set("poolCompletions", counters.poolCompletions.load());
   set("syncCompletions", counters.syncCompletions.load());
   set("cancelled", counters.cancelled.load());

@@ -223,6 +223,7 @@ void FinishOp(Handle& handle, const std::function<void(RequestModel&)>& update, 
     handle.request->op.reset();
   }
   Notify(handle, status, info);
+  World::Get().counters.finishedCalls.fetch_add(1);
 }
 
 void FailOp(Handle& handle, Step step, DWORD error, Phase phase) {
