@@ -419,7 +419,7 @@ export class Request extends EventEmitter {
 
   // A write failure (WinHttpWriteData's REQUEST_ERROR) that no pending step took: every later body step rejects with it.
   #writeFailure: Error | undefined;
-  // @internal writeFailed()'s listener.
+  // writeFailed()'s listener.
   #onWriteFailure: ((error: Error) => void) | undefined;
 
   #throwWriteFailure(): void {

@@ -15,6 +15,10 @@ function iteratorOf(chunks: Chunks): AsyncIterator<unknown> | Iterator<unknown> 
     : (chunks as Iterable<unknown>)[Symbol.iterator]();
 }
 
+function isThenable(value: unknown): value is PromiseLike<IteratorResult<unknown>> {
+  return typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** Writes every chunk of `chunks`; resolves with the byte count. Rejects with the first failure. */
 export async function writeCoalesced(req: Request, chunks: Chunks): Promise<number> {
   const iterator = iteratorOf(chunks);
@@ -24,7 +28,9 @@ export async function writeCoalesced(req: Request, chunks: Chunks): Promise<numb
   let done = false;
   try {
     for (;;) {
-      const step = await Promise.race([iterator.next(), failed]);
+      // An async producer's next chunk is awaited beside the failure; a sync one's is there already (no race to pay).
+      const next = iterator.next();
+      const step = isThenable(next) ? await Promise.race([next, failed]) : next;
       if ('failed' in step) throw step.failed;
       if (step.done === true) {
         done = true;
