@@ -19,6 +19,7 @@
             'native/request_state.cc',
             'native/body_pump.cc',
             'native/body_pump_chain.cc',
+            'native/write_queue.cc',
             'native/session_wrap.cc',
             'native/connection_wrap.cc',
             'native/request_wrap.cc',

@@ -13,6 +13,7 @@
 #include "handle_owner.h"
 #include "request_timeline.h"
 #include "tls_trust_gate.h"
+#include "write_queue.h"
 
 class RequestState {
  public:
@@ -38,6 +39,8 @@ class RequestState {
   ByteBuffer spareBuffer;
   // Reads the body into readBuffer once JavaScript pulls with pump() (body_pump.h); any thread.
   BodyPump pump;
+  // The upload queue (write_queue.h): write() copies into its buffers, it chains WinHttpWriteData; any thread.
+  WriteQueue writes;
   // WinHttpSendRequest's optional data, a buffer of its own: it "must remain available until the request handle is
   // closed or the call to WinHttpReceiveResponse has completed" (WinHttpSendRequest reference), because WinHTTP
   // sends it again after a 401/407 challenge, a redirect or a resend; writes happen meanwhile. JS thread only:

@@ -96,7 +96,7 @@ RequestWrap::~RequestWrap() {
   if (state_ == nullptr) return;
   if (!closed_) {
     closed_ = true;
-    state_->pump.Close(state_);
+    state_->writes.Close(state_);  // queued writes may be out while JavaScript holds nothing (write_queue.h)
   }
   // A dropped request is collected even while its HANDLE_CLOSING is still due: it no longer keeps the loop alive.
   if (awaitingClose_) dispatcher_->EndWork(Env());
@@ -140,6 +140,7 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
     state_->readBuffer.Free();
     state_->spareBuffer.Free();
     state_->writeBuffer.Free();
+    state_->writes.Free();
     state_->sendBuffer.Free();
     if (awaitingClose_) {
       awaitingClose_ = false;
@@ -279,7 +280,7 @@ Napi::Value RequestWrap::Close(const Napi::CallbackInfo& info) {
     // State first: HANDLE_CLOSING may arrive inside WinHttpCloseHandle, on this thread.
     awaitingClose_ = true;
     dispatcher_->BeginWork(info.Env());
-    state_->pump.Close(state_);  // WinHttpCloseHandle, now or as soon as a pump call under way returns
+    state_->writes.Close(state_);  // WinHttpCloseHandle, now or as soon as a queue or pump call under way returns
   }
   return info.Env().Undefined();
 }
@@ -349,25 +350,30 @@ bool RequestWrap::SendWithHeldBuffer(Napi::Env env, DWORD totalLength, bool hasD
   return false;
 }
 
-// write(bytes): copied into the state's write buffer, which stays put until WRITE_COMPLETE.
+// write(bytes) -> queued: the bytes are copied into the upload queue (write_queue.h), which writes them. true: the
+// caller may go on; false: the call is pending until the queue has room (WRITE_COMPLETE) or a write failed
+// (REQUEST_ERROR for API_WRITE_DATA, which the queue also posts when no call is pending: the next step's answer).
 Napi::Value RequestWrap::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!IsUint8Array(info[0])) ThrowUsage(env, "write(bytes): bytes must be a Uint8Array");
   CheckCallAllowed(env, "WinHttpWriteData");
   Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
-  state_->writeBuffer.Assign(data.Data(), data.ByteLength());
-  StartCall(env, API_WRITE_DATA, "WinHttpWriteData");
-  if (!WinHttpWriteData(handle(), state_->writeBuffer.data(), static_cast<DWORD>(state_->writeBuffer.size()),
-                        nullptr)) {
-    FailCall(env, "WinHttpWriteData");
+  if (state_->writes.Queue(state_, data.Data(), data.ByteLength()) == WriteQueue::Queued::kNow) {
+    return Napi::Boolean::New(env, true);
   }
-  return env.Undefined();
+  StartCall(env, API_WRITE_DATA, "WinHttpWriteData");
+  return Napi::Boolean::New(env, false);
 }
 
+// receiveResponse(): WinHttpReceiveResponse once the upload queue has written everything (write_queue.h).
 Napi::Value RequestWrap::ReceiveResponse(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   StartCall(env, API_RECEIVE_RESPONSE, "WinHttpReceiveResponse");
-  if (!WinHttpReceiveResponse(handle(), nullptr)) FailCall(env, "WinHttpReceiveResponse");
+  const DWORD error = state_->writes.Receive(state_);
+  if (error != 0) {
+    SetLastError(error);
+    FailCall(env, "WinHttpReceiveResponse");
+  }
   return env.Undefined();
 }
 

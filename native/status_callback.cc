@@ -48,6 +48,16 @@ void Deliver(RequestState* state, DWORD status, LPVOID info, DWORD length) {
   InjectedFault("status-callback", status);
   if (state->trustGate.Intercept(state, status)) return;
   if (status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) state->timeline.Record(status);
+  // Writes are the upload queue's (write_queue.h): it chains the next one and posts only what JavaScript waits for.
+  if (status == WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE) {
+    state->writes.OnCompletion(state, status, 0);
+    return;
+  }
+  if (status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR &&
+      static_cast<const WINHTTP_ASYNC_RESULT*>(info)->dwResult == API_WRITE_DATA) {
+    state->writes.OnCompletion(state, status, static_cast<const WINHTTP_ASYNC_RESULT*>(info)->dwError);
+    return;
+  }
   // Once JavaScript reads the body through the pump, the body's completions are the pump's; it posts the chunks.
   // A chained response (body_pump.h) makes SENDREQUEST_COMPLETE and HEADERS_AVAILABLE the pump's too.
   if (status == WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE || status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE ||

@@ -100,6 +100,8 @@ const STEP_API: Record<Step, string> = {
 };
 
 const DEFAULT_READ_SIZE = 64 * 1024;
+// WINHTTP_ASYNC_RESULT.dwResult of a failed WinHttpWriteData.
+const API_WRITE_DATA = 4;
 // RFC 9112 §7.1: the last chunk, and the empty line that ends the (empty) trailer section.
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const MAX_READ_SIZE = 16 * 1024 * 1024;
@@ -378,36 +380,70 @@ export class Request extends EventEmitter {
   }
 
   /**
-   * WinHttpWriteData: the next body bytes; resolves with the count WinHTTP wrote. A chunked body's bytes go as one
-   * chunk, framed here (WinHTTP sends what it is given: the framing is the caller's).
+   * The next body bytes (WinHttpWriteData); resolves with their count once they are queued: the addon copies them (the
+   * caller may reuse its buffer then) and writes them itself, coalesced with the chunks queued while a write is out
+   * (native/write_queue.h). It waits only while about 1 MiB is queued behind the write under way. A write failure
+   * rejects the step pending then, or else the next step (write(), endChunks(), receiveResponse()) with its
+   * WinHttpError. A chunked body's bytes go as one chunk, framed here (WinHTTP sends what it is given: the framing is
+   * the caller's).
    */
   async write(chunk: Uint8Array | string): Promise<number> {
     this.#expectPhase('sent', 'write()');
     const bytes = asBytes(chunk, 'chunk');
     if (bytes.byteLength === 0) return 0;
     if (this.#chunks === 'ended') throw formatted(new InvalidStateError('write() after endChunks()'));
+    this.#throwWriteFailure();
     if (this.#chunks === 'open') {
-      const framed = chunkFrame(bytes);
-      return (await this.#step('write', () => this.#native.write(framed))) as number;
+      await this.#queueWrite(chunkFrame(bytes));
+      return bytes.byteLength;
     }
     if (bytes.byteLength > this.#bodyRemaining) {
       throw outOfRange('chunk.byteLength', `<= the ${this.#bodyRemaining} body bytes still due by contentLength`, bytes.byteLength);
     }
     this.#bodyRemaining -= bytes.byteLength;
-    return (await this.#step('write', () => this.#native.write(bytes))) as number;
+    await this.#queueWrite(bytes);
+    return bytes.byteLength;
   }
 
-  /** A chunked body's end: WinHttpWriteData of the last chunk, `0\r\n\r\n` (no trailers). */
+  /**
+   * A chunked body's end: the last chunk, `0\r\n\r\n` (no trailers), queued as write() queues; receiveResponse()
+   * waits until it is written.
+   */
   async endChunks(): Promise<void> {
     this.#expectPhase('sent', 'endChunks()');
     if (this.#chunks !== 'open') throw formatted(new InvalidStateError('endChunks() needs a body sent with { chunked: true }, not yet ended'));
-    await this.#step('write', () => this.#native.write(LAST_CHUNK));
+    this.#throwWriteFailure();
+    await this.#queueWrite(LAST_CHUNK);
     this.#chunks = 'ended';
+  }
+
+  // A write failure (WinHttpWriteData's REQUEST_ERROR) that no pending step took: every later body step rejects with it.
+  #writeFailure: Error | undefined;
+  // writeFailed()'s listener.
+  #onWriteFailure: ((error: Error) => void) | undefined;
+
+  #throwWriteFailure(): void {
+    if (this.#writeFailure !== undefined) throw this.#writeFailure;
+  }
+
+  // Into the addon's upload queue: settles at once unless the queue is full, then when it has room (or a write failed).
+  #queueWrite(bytes: Uint8Array): Promise<unknown> | undefined {
+    return callNative(() => this.#native.write(bytes)) ? undefined : this.#step('write', () => undefined);
+  }
+
+  /**
+   * @internal Resolves with the write failure once one is known (a queued write failed while no step was pending), so
+   * request() can fail its body at once while it waits for the caller's next chunk. One listener at a time.
+   */
+  writeFailed(): Promise<Error> {
+    if (this.#writeFailure !== undefined) return Promise.resolve(this.#writeFailure);
+    return new Promise((resolve) => (this.#onWriteFailure = resolve));
   }
 
   /** WinHttpReceiveResponse, then the status and headers (WinHttpQueryHeaders). */
   async receiveResponse(): Promise<ResponseHead> {
     this.#expectPhase('sent', 'receiveResponse()');
+    this.#throwWriteFailure();
     if (this.#chunks === 'open') {
       throw formatted(new InvalidStateError('receiveResponse() before the chunked body was ended: endChunks() first'));
     }
@@ -415,9 +451,10 @@ export class Request extends EventEmitter {
       throw formatted(new InvalidStateError(`receiveResponse() before the body was written: ${this.#bodyRemaining} bytes still due`));
     }
     try {
+      // The addon calls WinHttpReceiveResponse once its upload queue is written out (native/write_queue.h).
       await this.#step('receive', () => this.#native.receiveResponse());
     } catch (error) {
-      this.#reopenAfter(error);
+      if (error !== this.#writeFailure) this.#reopenAfter(error);
       throw error;
     }
     return this.#takeHead(readResponseHead(this.#native));
@@ -662,16 +699,23 @@ export class Request extends EventEmitter {
       return;
     }
     const pending = this.#pending;
-    if (pending === null) return;
+    // A queued write's failure may come while no step is pending: it is kept for the next one (write()).
+    if (pending === null && !(status === STATUS.REQUEST_ERROR && asyncApi === API_WRITE_DATA)) return;
     this.#pending = null;
     if (status === STATUS.REQUEST_ERROR) {
-      pending.reject(withCallerStack(new WinHttpError(error, apiFromAsyncResult(asyncApi), {
+      const failure = withCallerStack(new WinHttpError(error, apiFromAsyncResult(asyncApi), {
         systemMessage: getBinding().formatMessage(error),
         secureFailureFlags: secureFailure !== 0 ? secureFailure : undefined,
         host: this.#host,
         trustedRootsNamed: this.#trustedRootsNamed,
-      }), pending.site));
-    } else {
+      }), pending?.site);
+      if (asyncApi === API_WRITE_DATA) {
+        this.#writeFailure = failure;
+        this.#onWriteFailure?.(failure);
+        this.#onWriteFailure = undefined;
+      }
+      pending?.reject(failure);
+    } else if (pending !== null) {
       pending.resolve(pending.step === 'exchange' ? { value, head } : value);
     }
   }

@@ -49,7 +49,12 @@ export interface NativeRequest {
   /** tls.ca's check at SENDING_REQUEST (native/tls_trust_gate.h): before the first send. */
   setTrustedRoots(roots: NativeTrustedRoots, host: string, ignoredSecurityFlags: number, checkRevocation: boolean): void;
   send(totalLength: number, firstBytes?: Uint8Array): void;
-  write(bytes: Uint8Array): void;
+  /**
+   * Copies the bytes into the upload queue (native/write_queue.h). true: queued, the caller goes on; false: pending
+   * until WRITE_COMPLETE (room) or REQUEST_ERROR. A write failure is posted as REQUEST_ERROR (API_WRITE_DATA) even
+   * when no call is pending.
+   */
+  write(bytes: Uint8Array): boolean;
   receiveResponse(): void;
   queryDataAvailable(): void;
   read(maxBytes: number): void;

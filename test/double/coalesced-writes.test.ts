@@ -1,5 +1,5 @@
 // A streamed request body (request() with an iterable and contentLength) is written with one WinHttpWriteData pending
-// at a time, the chunks that arrived meanwhile going together in the next write (lib/policy/coalesced-writes.ts):
+// at a time, the chunks that arrived meanwhile going together in the next write (native/write_queue.h):
 // a fast producer's 64 chunks take two writes, not 64; a slow producer's chunks each go as they arrive; every byte
 // arrives in order; a write that fails while the producer is still working fails request() at once.
 import { setTimeout as delay } from 'node:timers/promises';
@@ -13,6 +13,17 @@ const KiB = 1024;
 const DATA = Buffer.from(Array.from({ length: 1024 * KiB }, (_, i) => (i * 13 + (i >> 10)) & 0xff));
 const writesOf = (notifications: number[]) => notifications.filter((n) => n === STATUS.WRITE_COMPLETE).length;
 
+// Releases the held writes until `promise` settles; returns what it resolved with.
+async function releasing<T>(promise: Promise<T>): Promise<T> {
+  let settled = false;
+  const watched = promise.finally(() => (settled = true));
+  while (!settled) {
+    contractDouble().releaseHeld();
+    await delay(1);
+  }
+  return watched;
+}
+
 let session: Session;
 
 describe('coalesced body writes', () => {
@@ -23,11 +34,17 @@ afterEach(() => session.close());
 
 describe.each(['pool', 'sync', 'random'] as Completion[])('completions %s', (completion) => {
   it('a producer faster than the writes: 64 chunks of 16 KiB go in two writes, every byte in order', async () => {
-    contractDouble().setScenario({ completion, routes: { '/fast': { body: 'ok' } } });
+    // The first write is held until every chunk was produced, so the other 63 are queued behind it.
+    contractDouble().setScenario({ completion, routes: { '/fast': { body: 'ok', holds: ['write'] } } });
+    let produced!: () => void;
+    const allProduced = new Promise<void>((resolve) => (produced = resolve));
     function* chunks() {
       for (let offset = 0; offset < DATA.length; offset += 16 * KiB) yield DATA.subarray(offset, offset + 16 * KiB);
+      produced();
     }
-    const res = await request('http://double.test/fast', { method: 'POST', body: chunks(), contentLength: DATA.length, session });
+    const response = request('http://double.test/fast', { method: 'POST', body: chunks(), contentLength: DATA.length, session });
+    await allProduced;
+    const res = await releasing(response);
     expect(await res.text()).toBe('ok');
     const trace = await finishedTrace('/fast');
     expect(trace.received.equals(DATA)).toBe(true);
@@ -35,11 +52,15 @@ describe.each(['pool', 'sync', 'random'] as Completion[])('completions %s', (com
   });
 
   it('a producer slower than the writes: each chunk is written as it arrives', async () => {
-    contractDouble().setScenario({ completion, routes: { '/slow': { body: 'ok' } } });
+    // Each write is held until the producer lets it complete, before it makes the next chunk.
+    contractDouble().setScenario({ completion, routes: { '/slow': { body: 'ok', holds: ['write'] } } });
+    const finished = () => contractDouble().stats().finishedCalls;
     async function* chunks() {
       for (const piece of ['one ', 'two ', 'three']) {
-        await delay(30);
         yield piece;
+        const before = finished();
+        expect(contractDouble().releaseHeld()).toBe(1);
+        while (finished() === before) await delay(1);
       }
     }
     const res = await request('http://double.test/slow', { method: 'POST', body: chunks(), contentLength: 13, session });

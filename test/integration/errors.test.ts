@@ -121,6 +121,39 @@ describe('bad responses', () => {
   });
 });
 
+describe('uploads', () => {
+  it('a server that resets mid-upload: the next step rejects with the WinHttpError of WinHttpWriteData', async () => {
+    const MB = 1024 * 1024;
+    const server = await raw((socket) => {
+      void readRequestHead(socket).then(() => {
+        let received = 0;
+        socket.on('data', (data: Buffer) => {
+          received += data.length;
+          if (received >= MB && !socket.destroyed) socket.resetAndDestroy();
+        });
+      });
+    });
+    const session = new Session();
+    const req = session.connect('127.0.0.1', server.port).openRequest('POST', '/upload');
+    // Far more than the socket buffers hold: the queued writes meet the reset.
+    const total = 256 * MB;
+    await req.send({ contentLength: total });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const error = await rejectionOf((async () => {
+      for (let written = 0; written < total; written += chunk.length) await req.write(chunk);
+      await req.receiveResponse();
+    })());
+    req.close();
+    session.close();
+    expect(error.name).toBe('WinHttpError');
+    expect(error.api).toBe('WinHttpWriteData');
+    // Windows: ERROR_WINHTTP_CONNECTION_ERROR; Wine passes the socket's WSAECONNRESET through (docs/wine.md).
+    expect([['ERROR_WINHTTP_CONNECTION_ERROR', 12030], ['WSAECONNRESET', 10054]]).toContainEqual([error.code, error.errno]);
+    expect(error.category).toBe('connection');
+    expect(error.message).toContain(`WinHttpWriteData failed: ${String(error.code)} (${String(error.errno)})`);
+  });
+});
+
 describe('TLS', () => {
   let tls: TestServer<https.Server>;
   beforeAll(async () => {

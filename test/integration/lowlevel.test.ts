@@ -78,10 +78,18 @@ describe('low-level API: one exchange step by step', () => {
     expect(req.path).toBe('/path?q=1');
     expect(thrownBy(() => req.response).name).toBe('InvalidStateError');
 
-    const pieces = [deterministicBytes(64 * 1024, 'a'), deterministicBytes(1, 'b'), deterministicBytes(200_000, 'c')];
+    // Small and large pieces, then 48 of 64 KiB from one buffer the caller refills as soon as write() resolves
+    // (the addon's upload queue has copied the bytes by then): 6.4 MB in all, each byte checked by the server's hash.
+    const pieces = [deterministicBytes(64 * 1024, 'a'), deterministicBytes(1, 'b'), deterministicBytes(200_000, 'c'),
+      deterministicBytes(3 * 1024 * 1024 + 5, 'd'), ...Array.from({ length: 48 }, (_, i) => deterministicBytes(64 * 1024, `e${i}`))];
     const upload = Buffer.concat(pieces);
     await req.send({ headers: { 'X-Test': 'low level', 'Content-Type': 'application/octet-stream' }, contentLength: upload.length });
-    for (const piece of pieces) expect(await req.write(piece)).toBe(piece.length);
+    const reused = Buffer.alloc(3 * 1024 * 1024 + 5);
+    for (const piece of pieces) {
+      piece.copy(reused);
+      expect(await req.write(reused.subarray(0, piece.length))).toBe(piece.length);
+      reused.fill(0);
+    }
 
     const head = await req.receiveResponse();
     expect(head.status).toBe(201);

@@ -39,6 +39,8 @@ export interface ResponseScript {
   faults?: { step: StepName; error: number; call?: number }[];
   /** Calls of these steps stay pending until the request is closed. */
   stalls?: StepName[];
+  /** Calls of these steps stay pending until contractDouble().releaseHeld() (or the request is closed). */
+  holds?: StepName[];
   /** 401/407 answers until accepted credentials are set (test/double/native/double_auth.h). */
   challenges?: ChallengeScript[];
 }
@@ -79,6 +81,8 @@ export interface DoubleStats {
   liveHandles: number;
   requests: number;
   callbacks: number;
+  /** Calls whose completion's callback has returned. */
+  finishedCalls: number;
   poolCompletions: number;
   syncCompletions: number;
   cancelled: number;
@@ -141,6 +145,8 @@ export interface ChainEngineScript {
 interface DoubleControl {
   setScenario(script: Script): void;
   reset(): void;
+  /** Completes every call held so far by a route's `holds`, each on a pool thread; returns how many. */
+  releaseHeld(): number;
   stats(): DoubleStats;
   trace(): TraceEntry[];
   setCertStores(stores: CertStores): void;

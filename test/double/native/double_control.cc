@@ -8,6 +8,7 @@
 #include "double_tls.h"
 #include "double_world.h"
 #include "executor.h"
+#include "request_flow.h"
 #include "script_from_js.h"
 
 using namespace contract_double;
@@ -36,6 +37,7 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   set("liveHandles", counters.liveHandles.load());
   set("requests", counters.requests.load());
   set("callbacks", counters.callbacks.load());
+  set("finishedCalls", counters.finishedCalls.load());
   set("poolCompletions", counters.poolCompletions.load());
   set("syncCompletions", counters.syncCompletions.load());
   set("cancelled", counters.cancelled.load());
@@ -172,6 +174,9 @@ Napi::Object CreateDoubleControl(Napi::Env env) {
   Napi::Object control = Napi::Object::New(env);
   control.Set("setScenario", Napi::Function::New(env, SetScenario, "setScenario"));
   control.Set("reset", Napi::Function::New(env, Reset, "reset"));
+  control.Set("releaseHeld", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    return Napi::Number::New(info.Env(), ReleaseHeld());
+  }, "releaseHeld"));
   control.Set("stats", Napi::Function::New(env, Stats, "stats"));
   control.Set("trace", Napi::Function::New(env, Traces, "trace"));
   control.Set("proxy", CreateProxyControl(env));

@@ -18,6 +18,7 @@ struct Counters {
   std::atomic<int64_t> liveHandles{0};      // still held by the double (a closed one until after HANDLE_CLOSING)
   std::atomic<int64_t> requests{0};         // request handles opened
   std::atomic<int64_t> callbacks{0};        // notifications delivered
+  std::atomic<int64_t> finishedCalls{0};    // calls whose completion's callback has returned
   std::atomic<int64_t> poolCompletions{0};  // calls completed on a pool thread
   std::atomic<int64_t> syncCompletions{0};  // calls completed inside the call, on the caller's thread
   std::atomic<int64_t> cancelled{0};        // REQUEST_ERROR 12017 delivered after a close

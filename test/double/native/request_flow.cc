@@ -3,6 +3,8 @@
 // HANDLE_CLOSING, queued last, is delivered last.
 #include "request_flow.h"
 #include <algorithm>
+#include <mutex>
+#include <vector>
 #include "double_cert_store.h"
 #include "notifier.h"
 #include "request_steps.h"
@@ -116,7 +118,33 @@ void Closing(const std::shared_ptr<Handle>& handle) {
   World::Get().Finish(std::move(trace));
 }
 
+// Calls held by the script's `holds` (StartPending), until ReleaseHeld.
+struct HeldCall {
+  std::weak_ptr<Handle> handle;
+  uint64_t serial;
+};
+std::mutex heldMutex;
+std::vector<HeldCall> heldCalls;
+
 }  // namespace
+
+int ReleaseHeld() {
+  std::vector<HeldCall> held;
+  {
+    std::lock_guard<std::mutex> lock(heldMutex);
+    held.swap(heldCalls);
+  }
+  int released = 0;
+  for (const HeldCall& call : held) {
+    std::shared_ptr<Handle> handle = call.handle.lock();
+    if (handle == nullptr) continue;
+    const uint64_t serial = call.serial;
+    // A call that a close already ended is left alone (Complete checks the serial).
+    Executor::Get().After(0, [handle, serial] { RunOnStrand(handle, [handle, serial] { Complete(handle, serial); }); });
+    ++released;
+  }
+  return released;
+}
 
 void StartPending(const std::shared_ptr<Handle>& handle) {
   bool inside;
@@ -143,6 +171,14 @@ void StartPending(const std::shared_ptr<Handle>& handle) {
       // A stalled step: no answer and no timeout; only a close ends the call (on a pool thread, never inside it).
       inside = false;
       waitsForever = true;
+    }
+    const std::vector<Step>& holds = request.response->holds;
+    if (std::find(holds.begin(), holds.end(), op.step) != holds.end()) {
+      // A held step: completes on a pool thread once the test releases it (ReleaseHeld), or ends with a close.
+      inside = false;
+      waitsForever = true;
+      std::lock_guard<std::mutex> heldLock(heldMutex);
+      heldCalls.push_back(HeldCall{handle, serial});
     }
   }
   (inside ? World::Get().counters.syncCompletions : World::Get().counters.poolCompletions).fetch_add(1);
@@ -187,6 +223,7 @@ void FinishOp(Handle& handle, const std::function<void(RequestModel&)>& update, 
     handle.request->op.reset();
   }
   Notify(handle, status, info);
+  World::Get().counters.finishedCalls.fetch_add(1);
 }
 
 void FailOp(Handle& handle, Step step, DWORD error, Phase phase) {

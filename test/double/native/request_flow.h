@@ -13,6 +13,9 @@ namespace contract_double {
 // Completes the call the API just recorded in request->op.
 void StartPending(const std::shared_ptr<Handle>& handle);
 
+// Completes every call held by the script's `holds` so far, each on a pool thread; returns how many. Any thread.
+int ReleaseHeld();
+
 // WinHttpCloseHandle on a request handle that has just been unlisted.
 void CloseRequest(const std::shared_ptr<Handle>& handle);
 

@@ -70,6 +70,9 @@ struct Response {
   // Calls of these steps stay pending until the handle is closed (a peer that stops answering, with WinHTTP's
   // timeouts longer than the test): a close always finds them pending, whatever the machine's speed.
   std::vector<Step> stalls;
+  // Calls of these steps stay pending until the test calls releaseHeld() (or the handle is closed): a test decides
+  // when a call under way completes, whatever the machine's speed.
+  std::vector<Step> holds;
   std::vector<Challenge> challenges;        // 401/407 until accepted credentials are set (double_auth.h)
 };
 

@@ -121,7 +121,7 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
   Napi::Object object = ObjectAt(value, where);
   OnlyKeys(object, where, {"status", "statusText", "version", "headers", "body", "readLimit", "redirects", "interim",
                            "secureFailure", "clientCertNeeded", "resends", "neverAnswers", "keepAlive", "address",
-                           "faults", "stalls", "growOnShortBuffer", "challenges", "serverCertificates",
+                           "faults", "stalls", "holds", "growOnShortBuffer", "challenges", "serverCertificates",
                            "clientCertIssuers", "noClientCertError", "handshakeMs", "requestTimes"});
   Response response;
   if (object.Has("status")) response.status = static_cast<int>(NumberAt(object.Get("status"), where + ".status"));
@@ -221,6 +221,12 @@ Response ResponseFrom(const Napi::Value& value, const std::string& where) {
     Napi::Array stalls = ArrayAt(object.Get("stalls"), where + ".stalls");
     for (uint32_t i = 0; i < stalls.Length(); ++i) {
       response.stalls.push_back(StepAt(stalls.Get(i), where + ".stalls[" + std::to_string(i) + "]"));
+    }
+  }
+  if (object.Has("holds")) {
+    Napi::Array holds = ArrayAt(object.Get("holds"), where + ".holds");
+    for (uint32_t i = 0; i < holds.Length(); ++i) {
+      response.holds.push_back(StepAt(holds.Get(i), where + ".holds[" + std::to_string(i) + "]"));
     }
   }
   return response;

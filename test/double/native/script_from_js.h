@@ -7,7 +7,8 @@
 //   Response: { status?, statusText?, version?, headers?: [[name, value], ...], body?: string | (string|Uint8Array)[],
 //     readLimit?, redirects?: [{ status?, location }], interim?: number[], secureFailure?, clientCertNeeded?,
 //     resends?, neverAnswers?, keepAlive?, address?,
-//     faults?: [{ step: 'send'|'write'|'receive'|'query'|'read', error, call? }], stalls?: step names[] }
+//     faults?: [{ step: 'send'|'write'|'receive'|'query'|'read', error, call? }], stalls?: step names[],
+//     holds?: step names[] }
 // A body gets a Content-Length header unless the headers give Content-Length or Transfer-Encoding. JS thread only.
 #pragma once
 #include <napi.h>
