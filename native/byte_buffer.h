@@ -2,6 +2,7 @@
 // allocates (a read buffer is overwritten by WinHTTP anyway; zero-filling 64 KiB per request showed up in the
 // in-flight memory benchmark), and it can be freed once the handle is closed. No Node-API here.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -25,6 +26,23 @@ class ByteBuffer {
     size_ = size;
     return target;
   }
+
+  // Adds `size` bytes after those held, keeping them (the capacity at least doubles when it grows). Only call while
+  // no WinHTTP call uses the buffer.
+  void Append(const uint8_t* bytes, size_t size) {
+    if (size_ + size > capacity_) {
+      const size_t capacity = std::max(size_ + size, capacity_ * 2);
+      std::unique_ptr<uint8_t[]> grown(new uint8_t[capacity]);  // may throw: nothing changed yet
+      if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+      data_ = std::move(grown);
+      capacity_ = capacity;
+    }
+    if (size > 0) std::memcpy(data_.get() + size_, bytes, size);
+    size_ += size;
+  }
+
+  // Forgets the bytes held and keeps the memory.
+  void Clear() { size_ = 0; }
 
   uint8_t* data() const { return data_.get(); }
   size_t size() const { return size_; }

@@ -1,25 +1,11 @@
 #include "write_queue.h"
-#include <algorithm>
-#include <cstring>
 #include "request_state.h"
-
-void WriteQueue::Bytes::Append(const uint8_t* bytes, size_t size) {
-  if (size_ + size > capacity_) {
-    const size_t capacity = std::max(size_ + size, capacity_ * 2);
-    std::unique_ptr<uint8_t[]> grown(new uint8_t[capacity]);  // may throw: nothing changed yet
-    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
-    data_ = std::move(grown);
-    capacity_ = capacity;
-  }
-  std::memcpy(data_.get() + size_, bytes, size);
-  size_ += size;
-}
 
 WriteQueue::Queued WriteQueue::Queue(RequestState* state, const uint8_t* bytes, size_t size) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (failed_) return Queued::kWaits;  // the failure's REQUEST_ERROR is on its way: it answers this write
-    Bytes& filling = buffers_[1 - out_];
+    ByteBuffer& filling = buffers_[1 - out_];
     filling.Append(bytes, size);
     if (writeOut_ || busy_) {
       // A write is out (or about to be): these bytes go with the next one. Past kCoalesceBytes, wait for room.
@@ -79,7 +65,7 @@ void WriteQueue::Drive(RequestState* state) {
     bool room = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      Bytes& filling = buffers_[1 - out_];
+      ByteBuffer& filling = buffers_[1 - out_];
       if (closing_ || failed_ || writeOut_ || (filling.size() == 0 && !receiveWanted_)) {
         busy_ = false;
         return;

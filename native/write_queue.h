@@ -18,8 +18,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <mutex>
+#include "byte_buffer.h"
 #include "platform/winhttp_api.h"
 
 class RequestState;
@@ -48,32 +48,13 @@ class WriteQueue {
   void Free();
 
  private:
-  // Bytes that keep their contents when they grow; not zero-filled.
-  class Bytes {
-   public:
-    void Append(const uint8_t* bytes, size_t size);
-    uint8_t* data() const { return data_.get(); }
-    size_t size() const { return size_; }
-    void Clear() { size_ = 0; }
-    void Free() {
-      data_.reset();
-      capacity_ = 0;
-      size_ = 0;
-    }
-
-   private:
-    std::unique_ptr<uint8_t[]> data_;
-    size_t capacity_ = 0;
-    size_t size_ = 0;
-  };
-
   // Issues the next write (or the receive) and every one that follows while they complete inside their call. Called by
   // the thread that set busy_.
   void Drive(RequestState* state);
   static void PostOrFail(RequestState* state, DWORD status, DWORD_PTR asyncApi, DWORD error) noexcept;
 
   std::mutex mutex_;
-  Bytes buffers_[2];
+  ByteBuffer buffers_[2];
   int out_ = 0;                   // buffers_[out_] is (or was last) WinHTTP's; the other one fills
   bool writeOut_ = false;         // a WinHttpWriteData was issued and has not completed
   bool busy_ = false;             // a thread drives the chain
