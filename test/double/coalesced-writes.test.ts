@@ -4,25 +4,14 @@
 // arrives in order; a write that fails while the producer is still working fails request() at once.
 import { setTimeout as delay } from 'node:timers/promises';
 import { Session, WinHttpError, request } from '../../lib';
-import { STATUS, contractDouble, finishedTrace, useContractDouble, type Completion } from './helpers/contract-double';
+import { contractDouble, finishedTrace, useContractDouble, type Completion } from './helpers/contract-double';
+import { releasing, writesOf } from './helpers/held-writes';
 
 useContractDouble();
 
 const KiB = 1024;
 // 1 MiB with every byte value, so a lost, repeated or reordered chunk shows.
 const DATA = Buffer.from(Array.from({ length: 1024 * KiB }, (_, i) => (i * 13 + (i >> 10)) & 0xff));
-const writesOf = (notifications: number[]) => notifications.filter((n) => n === STATUS.WRITE_COMPLETE).length;
-
-// Releases the held writes until `promise` settles; returns what it resolved with.
-async function releasing<T>(promise: Promise<T>): Promise<T> {
-  let settled = false;
-  const watched = promise.finally(() => (settled = true));
-  while (!settled) {
-    contractDouble().releaseHeld();
-    await delay(1);
-  }
-  return watched;
-}
 
 let session: Session;
 

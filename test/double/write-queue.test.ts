@@ -4,9 +4,9 @@
 // recurse), write() waiting while the queue is full and resolving when a completion frees room, receiveResponse()
 // issued once the queue is written out, a queued write's failure answering the next step, and a close racing each
 // step. A route's `holds` keeps each write pending until the test releases it, so nothing here depends on speed.
-import { setTimeout as delay } from 'node:timers/promises';
 import { AbortError, Session, WinHttpError, request, type Request } from '../../lib';
 import { STATUS, contractDouble, finishedTrace, useContractDouble, type Script } from './helpers/contract-double';
+import { releasing, writesOf } from './helpers/held-writes';
 
 useContractDouble();
 
@@ -15,21 +15,9 @@ const MiB = 1024 * KiB;
 // Every byte value, in a pattern that does not repeat within a chunk, so a lost, repeated or reordered chunk shows.
 const pattern = (length: number, seed: number) =>
   Buffer.from(Array.from({ length }, (_, i) => (i * 13 + (i >> 10) + seed) & 0xff));
-const writesOf = (notifications: number[]) => notifications.filter((n) => n === STATUS.WRITE_COMPLETE).length;
 const turns = async (count: number) => {
   for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
 };
-
-// Releases the held writes until `promise` settles; returns what it resolved with.
-async function releasing<T>(promise: Promise<T>): Promise<T> {
-  let settled = false;
-  const watched = promise.finally(() => (settled = true));
-  while (!settled) {
-    contractDouble().releaseHeld();
-    await delay(1);
-  }
-  return watched;
-}
 
 let session: Session;
 
