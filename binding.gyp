@@ -15,6 +15,7 @@
           'sources': [
             'native/addon.cc',
             'native/dispatcher.cc',
+            'native/inline_completion.cc',
             'native/status_callback.cc',
             'native/request_state.cc',
             'native/body_pump.cc',

@@ -1,4 +1,5 @@
 #include "dispatcher.h"
+#include "inline_completion.h"
 #include "platform/injected_fault.h"
 #include "request_state.h"
 
@@ -12,10 +13,13 @@ Dispatcher* Dispatcher::Create(Napi::Env env) {
 }
 
 void Dispatcher::Post(RequestState* state, const StatusEvent& event) {
+  if (InlineCompletion::Take(state, event)) return;
   auto* queued = new QueuedEvent{state, event};
   state->AddRef();
+  state->queuedEvents.fetch_add(1, std::memory_order_acq_rel);
   if (Enqueue(queued)) return;
   // The environment is gone: nobody will see this notification.
+  state->queuedEvents.fetch_sub(1, std::memory_order_acq_rel);
   state->Release();
   delete queued;
 }
@@ -28,7 +32,9 @@ void Dispatcher::PostFailure(RequestState* state, DWORD lostStatus) noexcept {
                                         : RequestState::kLostNotification);
   if (state->failureQueued.exchange(true)) return;
   state->AddRef();
+  state->queuedEvents.fetch_add(1, std::memory_order_acq_rel);
   if (Enqueue(&state->failureItem)) return;
+  state->queuedEvents.fetch_sub(1, std::memory_order_acq_rel);
   state->failureQueued.store(false);
   state->Release();
 }
@@ -74,6 +80,7 @@ void Tell(RequestState* state, QueuedEvent* queued) {
 // the event over) fails the request with ERROR_NOT_ENOUGH_MEMORY rather than unwind into Node.
 void Dispatcher::CallJs(Napi::Env env, Napi::Function, Dispatcher*, QueuedEvent* queued) noexcept {
   RequestState* state = queued->state;
+  state->queuedEvents.fetch_sub(1, std::memory_order_acq_rel);
   const bool lostClosing = queued != &state->failureItem &&
                            queued->event.status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING;
   if (env != nullptr && state->listener != nullptr) {

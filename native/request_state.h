@@ -59,6 +59,9 @@ class RequestState {
   static constexpr uint32_t kLostHandleClosing = 2;
   std::atomic<uint32_t> lostNotifications{0};
   std::atomic<bool> failureQueued{false};
+  // Events (and failure items) posted to the JS thread and not yet handed over: an inline completion
+  // (inline_completion.h) may not overtake them.
+  std::atomic<int> queuedEvents{0};
   QueuedEvent failureItem{this, StatusEvent()};
   // JS thread only: the wrapper to tell, or null once it has been finalized.
   StatusListener* listener = nullptr;

@@ -1,4 +1,5 @@
 #include "request_wrap.h"
+#include "platform/injected_fault.h"
 #include <algorithm>
 #include <vector>
 #include "addon.h"
@@ -129,6 +130,23 @@ void RequestWrap::FailCall(Napi::Env env, const char* api) {
   const DWORD error = GetLastError();
   FinishCall();
   ThrowWinHttpError(env, error, api);
+}
+
+void RequestWrap::HandInline(InlineCompletion& call) {
+  std::optional<StatusEvent> event = call.Release();
+  if (!event) return;
+  try {
+    InjectedFault("call-js", event->status);  // the same hand-over as Dispatcher::CallJs's, with the same barrier
+    OnStatus(*event);
+  } catch (const Napi::Error&) {
+    throw;  // JavaScript's own exception, thrown from this call as from any
+  } catch (...) {
+    try {
+      OnFailure(ERROR_NOT_ENOUGH_MEMORY, false);  // as Dispatcher::CallJs does for an event it could not hand over
+    } catch (...) {
+      // Out of memory again while failing the request: nothing more can be done here.
+    }
+  }
 }
 
 void RequestWrap::OnStatus(const StatusEvent& event) {
@@ -369,11 +387,13 @@ Napi::Value RequestWrap::Write(const Napi::CallbackInfo& info) {
 Napi::Value RequestWrap::ReceiveResponse(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   StartCall(env, API_RECEIVE_RESPONSE, "WinHttpReceiveResponse");
+  InlineCompletion call(state_);
   const DWORD error = state_->writes.Receive(state_);
   if (error != 0) {
     SetLastError(error);
     FailCall(env, "WinHttpReceiveResponse");
   }
+  HandInline(call);
   return env.Undefined();
 }
 
@@ -381,7 +401,9 @@ Napi::Value RequestWrap::QueryDataAvailable(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (state_->pump.Started()) ThrowUsage(env, "queryDataAvailable(): the body is read by pump()");
   StartCall(env, API_QUERY_DATA_AVAILABLE, "WinHttpQueryDataAvailable");
+  InlineCompletion call(state_);
   if (!WinHttpQueryDataAvailable(handle(), nullptr)) FailCall(env, "WinHttpQueryDataAvailable");
+  HandInline(call);
   return env.Undefined();
 }
 
@@ -393,7 +415,9 @@ Napi::Value RequestWrap::Read(const Napi::CallbackInfo& info) {
   if (state_->pump.Started()) ThrowUsage(env, "read(): the body is read by pump()");
   uint8_t* buffer = state_->readBuffer.Reserve(size);
   StartCall(env, API_READ_DATA, "WinHttpReadData");
+  InlineCompletion call(state_);
   if (!WinHttpReadData(handle(), buffer, size, nullptr)) FailCall(env, "WinHttpReadData");
+  HandInline(call);
   return env.Undefined();
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 #include <napi.h>
 #include "dispatcher.h"
+#include "inline_completion.h"
 #include <array>
 #include "request_state.h"
 #include "tls_request_times.h"
@@ -63,6 +64,8 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   void StartCall(Napi::Env env, DWORD_PTR asyncApi, const char* api);
   void FinishCall();
   void FailCall(Napi::Env env, const char* api);
+  // Hands JavaScript the completion that WinHTTP delivered inside the call just made (inline_completion.h).
+  void HandInline(InlineCompletion& call);
   bool SendWithHeldBuffer(Napi::Env env, DWORD totalLength, bool hasData);
 
   RequestState* state_ = nullptr;

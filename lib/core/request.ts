@@ -662,14 +662,20 @@ export class Request extends EventEmitter {
     return new Promise((resolve, reject) => {
       const site = step === 'read' || step === 'query' || step === 'pump' ? undefined : callSite();
       this.#pending = { step, resolve, reject, site };
+      this.#starting = true;
       try {
         start();
       } catch (error) {
         this.#pending = null;
         reject(toPublicError(error));
+      } finally {
+        this.#starting = false;
       }
     });
   }
+
+  // True while a step's native call runs: a completion that arrives then came inside the call.
+  #starting = false;
 
   // The body ended, and no call is in the way: reading on answers "end" without asking WinHTTP again.
   #bodyDone(): boolean {
@@ -701,6 +707,20 @@ export class Request extends EventEmitter {
     const pending = this.#pending;
     // A queued write's failure may come while no step is pending: it is kept for the next one (write()).
     if (pending === null && !(status === STATUS.REQUEST_ERROR && asyncApi === API_WRITE_DATA)) return;
+    if (this.#starting && pending !== null) {
+      // The step completed inside its own call (native/inline_completion.h). It settles after the caller's code that
+      // follows the call, as a completion from WinHTTP's threads would: until then a second call is refused as
+      // pending, and a close or an abort still wins.
+      queueMicrotask(() => {
+        if (this.#pending === pending) this.#complete(pending, status, value, asyncApi, error, secureFailure, head);
+      });
+      return;
+    }
+    this.#complete(pending, status, value, asyncApi, error, secureFailure, head);
+  }
+
+  #complete(pending: Pending | null, status: number, value: number | Buffer | string, asyncApi: number, error: number,
+    secureFailure: number, head?: [string, boolean]): void {
     this.#pending = null;
     if (status === STATUS.REQUEST_ERROR) {
       const failure = withCallerStack(new WinHttpError(error, apiFromAsyncResult(asyncApi), {

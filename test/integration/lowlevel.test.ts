@@ -184,9 +184,13 @@ describe('low-level API: misuse', () => {
     const req = session.connect('127.0.0.1', server.port).openRequest('GET', '/small');
     await req.send();
     await req.receiveResponse();
+    // All three calls before any await: a read that completes inside its call (Wine, buffered data) is still
+    // pending until the caller's code after it has run, and no longer once the microtasks have.
     const first = req.read(1024);
-    expectInvalidState(await rejectionOf(req.read(1024)), /read\(\) while WinHttpReadData is pending/);
-    expectInvalidState(await rejectionOf(req.queryDataAvailable()), /while WinHttpReadData is pending/);
+    const second = req.read(1024);
+    const query = req.queryDataAvailable();
+    expectInvalidState(await rejectionOf(second), /read\(\) while WinHttpReadData is pending/);
+    expectInvalidState(await rejectionOf(query), /while WinHttpReadData is pending/);
     const chunk = await first;
     expect(chunk).not.toBeNull();
     expect(chunk!.equals(SMALL.subarray(0, chunk!.length))).toBe(true);
