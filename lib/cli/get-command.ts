@@ -32,7 +32,8 @@ function reporter(options: GetOptions, { stdout, stderr }: Streams) {
   const json = (value: object) => stdout.write(`${JSON.stringify(value)}\n`);
   return {
     progress(progress: Progress): void {
-      if (options.json) json({ type: 'progress', ...progress });
+      // Every progress line has the same keys: an unknown total or ETA (no rate measured yet) is null, not left out.
+      if (options.json) json({ type: 'progress', ...progress, total: progress.total ?? null, eta: progress.eta ?? null });
       else if (tty) stderr.write(`\r${progressLine(progress, stderr.columns ?? 80)}\x1b[K`);
     },
     retry({ retry, attempt, delayMs, error }: RetryInfo): void {
