@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include "buffer_pool.h"
 
 class ByteBuffer {
  public:
@@ -15,6 +16,19 @@ class ByteBuffer {
     if (capacity_ < size) {
       data_.reset(new uint8_t[size]);
       capacity_ = size;
+    }
+    return data_.get();
+  }
+
+  // Reserve, taking the memory from `pool` when it keeps a block that fits. JS thread (the pool's).
+  uint8_t* Reserve(size_t size, BufferPool& pool) {
+    if (capacity_ < size) {
+      size_t capacity = 0;
+      std::unique_ptr<uint8_t[]> kept = pool.Take(size, &capacity);
+      if (!kept) return Reserve(size);
+      pool.Give(std::move(data_), capacity_);
+      data_ = std::move(kept);
+      capacity_ = capacity;
     }
     return data_.get();
   }
@@ -52,6 +66,12 @@ class ByteBuffer {
     data_.reset();
     capacity_ = 0;
     size_ = 0;
+  }
+
+  // Free, giving the memory to `pool` for a later request: also only after HANDLE_CLOSING, on the pool's JS thread.
+  void Recycle(BufferPool& pool) noexcept {
+    pool.Give(std::move(data_), capacity_);
+    Free();
   }
 
  private:

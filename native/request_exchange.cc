@@ -28,7 +28,7 @@ Napi::Value RequestWrap::Exchange(const Napi::CallbackInfo& info) {
     Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
     state_->sendBuffer.Assign(data.Data(), data.ByteLength());
   }
-  state_->readBuffer.Reserve(firstChunk);
+  state_->readBuffer.Reserve(firstChunk, buffers_);
   // State first: SENDREQUEST_COMPLETE, and the whole chain, may run inside WinHttpSendRequest on this thread.
   state_->pump.ChainResponse(firstChunk);
   if (!SendWithHeldBuffer(env, totalLength, hasData)) {

@@ -40,7 +40,9 @@ Napi::Function RequestWrap::Define(Napi::Env env) {
 }
 
 RequestWrap::RequestWrap(const Napi::CallbackInfo& info)
-    : Napi::ObjectWrap<RequestWrap>(info), dispatcher_(WinHttpAddon::DispatcherOf(info.Env())) {
+    : Napi::ObjectWrap<RequestWrap>(info),
+      dispatcher_(WinHttpAddon::DispatcherOf(info.Env())),
+      buffers_(WinHttpAddon::BuffersOf(info.Env())) {
   Napi::Env env = info.Env();
   ConnectionWrap* connection = ConnectionWrap::Unwrap(info[0].As<Napi::Object>());
   const std::wstring method = WideArg(info[1]);
@@ -155,8 +157,8 @@ void RequestWrap::OnStatus(const StatusEvent& event) {
   if (EndsAsyncCall(event.status) && pending_) FinishCall();
   if (event.status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) {
     // WinHTTP is done with the handle: its buffers are no longer needed, even while JavaScript holds the wrapper.
-    state_->readBuffer.Free();
-    state_->spareBuffer.Free();
+    state_->readBuffer.Recycle(buffers_);
+    state_->spareBuffer.Recycle(buffers_);
     state_->writeBuffer.Free();
     state_->writes.Free();
     state_->sendBuffer.Free();
@@ -413,7 +415,7 @@ Napi::Value RequestWrap::Read(const Napi::CallbackInfo& info) {
   const DWORD size = DwordArg(info[0]);
   CheckCallAllowed(env, "WinHttpReadData");
   if (state_->pump.Started()) ThrowUsage(env, "read(): the body is read by pump()");
-  uint8_t* buffer = state_->readBuffer.Reserve(size);
+  uint8_t* buffer = state_->readBuffer.Reserve(size, buffers_);
   StartCall(env, API_READ_DATA, "WinHttpReadData");
   InlineCompletion call(state_);
   if (!WinHttpReadData(handle(), buffer, size, nullptr)) FailCall(env, "WinHttpReadData");
@@ -433,8 +435,8 @@ Napi::Value RequestWrap::Pump(const Napi::CallbackInfo& info) {
   CheckCallAllowed(env, "WinHttpReadData");
   // Once the pump reads ahead, a read may be under way into either buffer: their sizes are fixed.
   if (!state_->pump.ReadsAhead()) {
-    state_->readBuffer.Reserve(size);
-    if (readAhead) state_->spareBuffer.Reserve(size);
+    state_->readBuffer.Reserve(size, buffers_);
+    if (readAhead) state_->spareBuffer.Reserve(size, buffers_);
   }
   StartCall(env, API_READ_DATA, "WinHttpReadData");
   state_->pump.Start(state_, size, readAhead);

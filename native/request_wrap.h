@@ -70,6 +70,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
 
   RequestState* state_ = nullptr;
   Dispatcher* dispatcher_;
+  BufferPool& buffers_;  // the environment's read buffers (buffer_pool.h)
   Napi::FunctionReference onStatus_;  // weak: kept alive by the wrapper object's own property
   bool pending_ = false;
   DWORD_PTR pendingApi_ = 0;  // API_* of the pending call
