@@ -241,13 +241,25 @@ BodyPump::Call BodyPump::Advance(RequestState* state, const Completion& done) {
   bool gathered = false;  // a failure came after bytes: they are posted, the failure kept
   Call next = Call::kNone;
   StatusEvent head;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (done.status == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE) {
+  if (done.status == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE) {
+    bool announce;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
       chain_ = Chain::kReceiving;
       chainApi_ = API_RECEIVE_RESPONSE;
-      return Call::kReceive;
-    } else if (done.status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) {
+      announce = announceSend_;
+    }
+    if (announce) {
+      // send()'s receive-ahead: JavaScript's send() ends here, before the receive is called, so its head comes after.
+      StatusEvent sent;
+      sent.status = WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE;
+      PostOrFail(state, sent);
+    }
+    return Call::kReceive;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (done.status == WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE) {
       return Call::kHead;
     } else if (done.status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR && ahead_ && !pulling_ &&
                chain_ == Chain::kNone) {

@@ -46,8 +46,10 @@ class BodyPump {
   // when that call returns. No pump call is issued after this.
   void Close(RequestState* state);
   // JS thread, before WinHttpSendRequest (no call pending): chain the response to the send (see above), gathering
-  // up to `firstBytes` of the body (0: none) into state->readBuffer, which must hold that many.
-  void ChainResponse(DWORD firstBytes);
+  // up to `firstBytes` of the body (0: none) into state->readBuffer, which must hold that many. With `announceSend`
+  // (send()'s receive-ahead) SENDREQUEST_COMPLETE is posted too, before the receive is called, and the head follows
+  // as its own HEADERS_AVAILABLE.
+  void ChainResponse(DWORD firstBytes, bool announceSend = false);
   // JS thread: WinHttpSendRequest failed at once, so no SENDREQUEST_COMPLETE will start the chain.
   void Unchain();
   // JS thread: the API_* of the chain's step under way (the send, the receive, a first-chunk read; the receive once
@@ -112,6 +114,7 @@ class BodyPump {
   bool busy_ = false;
   Chain chain_ = Chain::kNone;
   DWORD firstBytes_ = 0;          // the first chunk's capacity
+  bool announceSend_ = false;     // SENDREQUEST_COMPLETE goes to JavaScript too (ChainResponse)
   bool headRead_ = false;         // headText_ holds the head
   std::atomic<DWORD_PTR> chainApi_{0};
   std::atomic<DWORD_PTR> lostApi_{0};  // chainApi_ when the first notification was lost (NoteLoss)

@@ -43,9 +43,10 @@ bool ReadHead(HINTERNET handle, std::u16string& text) noexcept {
 
 }  // namespace
 
-void BodyPump::ChainResponse(DWORD firstBytes) {
+void BodyPump::ChainResponse(DWORD firstBytes, bool announceSend) {
   std::lock_guard<std::mutex> lock(mutex_);
   chain_ = Chain::kArmed;
+  announceSend_ = announceSend;
   chainApi_ = API_SEND_REQUEST;
   lostApi_ = 0;
   firstBytes_ = firstBytes;

@@ -31,6 +31,7 @@ Napi::Value RequestWrap::Exchange(const Napi::CallbackInfo& info) {
   state_->readBuffer.Reserve(firstChunk, buffers_);
   // State first: SENDREQUEST_COMPLETE, and the whole chain, may run inside WinHttpSendRequest on this thread.
   state_->pump.ChainResponse(firstChunk);
+  receiveAhead_ = false;
   if (!SendWithHeldBuffer(env, totalLength, hasData)) {
     state_->pump.Unchain();
     FailCall(env, "WinHttpSendRequest");

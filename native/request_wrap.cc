@@ -154,7 +154,14 @@ void RequestWrap::HandInline(InlineCompletion& call) {
 void RequestWrap::OnStatus(const StatusEvent& event) {
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
-  if (EndsAsyncCall(event.status) && pending_) FinishCall();
+  if (event.status == WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE && receiveAhead_ && pending_) {
+    // send()'s receive-ahead: the pump called WinHttpReceiveResponse already; that is the call pending now.
+    receiveAhead_ = false;
+    pendingApi_ = API_RECEIVE_RESPONSE;
+  } else if (EndsAsyncCall(event.status) && pending_) {
+    receiveAhead_ = false;
+    FinishCall();
+  }
   if (event.status == WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING) {
     // WinHTTP is done with the handle: its buffers are no longer needed, even while JavaScript holds the wrapper.
     state_->readBuffer.Recycle(buffers_);
@@ -217,7 +224,8 @@ void RequestWrap::OnFailure(DWORD error, bool handleClosed) {
       StatusEvent failed;
       failed.status = WINHTTP_CALLBACK_STATUS_REQUEST_ERROR;
       // A chained exchange (request_exchange.cc) fails at the step it had reached.
-      const DWORD_PTR chained = pendingApi_ == API_SEND_REQUEST ? state_->pump.ChainApi() : 0;
+      // A send with receive-ahead fails as the send: that is the step JavaScript waits for.
+      const DWORD_PTR chained = pendingApi_ == API_SEND_REQUEST && !receiveAhead_ ? state_->pump.ChainApi() : 0;
       failed.asyncApi = chained != 0 ? chained : pendingApi_;
       failed.error = error;
       OnStatus(failed);
@@ -337,13 +345,18 @@ RequestWrap::Times RequestWrap::TimesNow() const {
   return times;
 }
 
-// send(totalLength, firstBytes?): WinHttpSendRequest with the body's total length and optionally its first bytes,
-// copied into the state's send buffer, which stays put until the response head (WinHttpSendRequest reference).
-// The arguments are checked and the bytes copied before the call is marked pending: a throw leaves nothing pending.
+// send(totalLength, firstBytes?, receiveAhead?): WinHttpSendRequest with the body's total length and optionally its
+// first bytes, copied into the state's send buffer, which stays put until the response head (WinHttpSendRequest
+// reference). receiveAhead (the whole body goes with the send): from SENDREQUEST_COMPLETE the pump calls
+// WinHttpReceiveResponse and reads the head (body_pump.h), so a HEADERS_AVAILABLE carrying the head (or the receive's
+// REQUEST_ERROR) follows SENDREQUEST_COMPLETE, and the call stays pending until then; JavaScript's receiveResponse()
+// then calls nothing. The arguments are checked and the bytes copied before the call is marked pending: a throw
+// leaves nothing pending.
 Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const DWORD totalLength = DwordArg(info[0]);
   const bool hasData = info.Length() > 1 && !info[1].IsUndefined();
+  const bool receiveAhead = info.Length() > 2 && info[2].ToBoolean().Value();
   if (hasData && !IsUint8Array(info[1])) ThrowUsage(env, "send(totalLength, firstBytes): firstBytes must be a Uint8Array");
   CheckCallAllowed(env, "WinHttpSendRequest");
   if (sendBufferHeld_) ThrowUsage(env, "send(): the request was sent and its response has not been received");
@@ -351,7 +364,14 @@ Napi::Value RequestWrap::Send(const Napi::CallbackInfo& info) {
     Napi::Uint8Array data = info[1].As<Napi::Uint8Array>();
     state_->sendBuffer.Assign(data.Data(), data.ByteLength());
   }
-  if (!SendWithHeldBuffer(env, totalLength, hasData)) FailCall(env, "WinHttpSendRequest");
+  // State first: SENDREQUEST_COMPLETE, and the receive after it, may run inside WinHttpSendRequest on this thread.
+  if (receiveAhead) state_->pump.ChainResponse(0, true);
+  receiveAhead_ = receiveAhead;
+  if (!SendWithHeldBuffer(env, totalLength, hasData)) {
+    receiveAhead_ = false;
+    if (receiveAhead) state_->pump.Unchain();
+    FailCall(env, "WinHttpSendRequest");
+  }
   return env.Undefined();
 }
 

@@ -80,5 +80,7 @@ class RequestWrap : public Napi::ObjectWrap<RequestWrap>, public StatusListener 
   // WinHttpSendRequest was given the send buffer and WinHttpReceiveResponse has not completed: WinHTTP may still
   // read it, so another send() must not overwrite it.
   bool sendBufferHeld_ = false;
+  // send(..., receiveAhead) is pending: at its SENDREQUEST_COMPLETE the pending call becomes the pump's receive.
+  bool receiveAhead_ = false;
   DWORD failure_ = 0;  // set by OnFailure: the request failed without WinHTTP knowing, every later call fails too
 };

@@ -76,6 +76,9 @@ const OPEN_KEYS = ['timeouts', 'signal', ...BEHAVIOUR_KEYS];
 const SEND_KEYS = ['headers', 'contentLength', 'body', 'chunked'];
 
 type Step = 'send' | 'write' | 'receive' | 'query' | 'read' | 'pump' | 'exchange';
+// A notification's arguments as #onStatus gets them (native/request_wrap.cc).
+type Completion = [status: number, value: number | Buffer | string, asyncApi: number, error: number,
+  secureFailure: number, head?: [string, boolean]];
 type Phase = 'opened' | 'sending' | 'sent' | 'response' | 'ended';
 
 interface Pending {
@@ -100,7 +103,8 @@ const STEP_API: Record<Step, string> = {
 };
 
 const DEFAULT_READ_SIZE = 64 * 1024;
-// WINHTTP_ASYNC_RESULT.dwResult of a failed WinHttpWriteData.
+// WINHTTP_ASYNC_RESULT.dwResult of a failed WinHttpReceiveResponse and WinHttpWriteData.
+const API_RECEIVE_RESPONSE = 1;
 const API_WRITE_DATA = 4;
 // RFC 9112 §7.1: the last chunk, and the empty line that ends the (empty) trailer section.
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
@@ -280,7 +284,11 @@ export class Request extends EventEmitter {
     return this.#head;
   }
 
-  /** WinHttpAddRequestHeaders + WinHttpSendRequest. Resolves when WinHTTP reports SENDREQUEST_COMPLETE. */
+  /**
+   * WinHttpAddRequestHeaders + WinHttpSendRequest. Resolves when WinHTTP reports SENDREQUEST_COMPLETE. When the whole
+   * body (or none) goes with the send, the addon goes on with WinHttpReceiveResponse at once (receive-ahead), and
+   * receiveResponse() takes what that receive brought.
+   */
   async send(options: SendOptions = {}): Promise<void> {
     const { first, total, lines, chunked } = this.#checkSend(options, 'send()');
     const added = this.#headersToAdd(lines);
@@ -288,15 +296,25 @@ export class Request extends EventEmitter {
     this.#phase = 'sending';
     this.#bodyRemaining = total - (first?.byteLength ?? 0);
     this.#chunks = chunked ? 'open' : 'none';
+    const ahead = !chunked && this.#bodyRemaining === 0;
     try {
       // A chunked body's total is WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH: WinHTTP takes writes until WinHttpReceiveResponse.
-      await this.#step('send', () => this.#native.send(chunked ? WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH : total, first));
+      await this.#step('send', () => {
+        // Set first: the receive's completion may be handed over before this step's continuation runs.
+        this.#receivedAhead = ahead ? 'out' : 'none';
+        this.#native.send(chunked ? WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH : total, first, ahead);
+      });
     } catch (error) {
+      this.#receivedAhead = 'none';
       this.#reopenAfter(error);
       throw error;
     }
     this.#phase = 'sent';
   }
+
+  // send()'s receive-ahead: 'out' while the addon's WinHttpReceiveResponse is under way and no receiveResponse()
+  // waits for it, then its completion, kept for receiveResponse(); 'none' without one.
+  #receivedAhead: 'none' | 'out' | Completion = 'none';
 
   // Headers added to a handle stay on it: a resend on the same handle (after 12032, 12044 or a 401/407) sends them
   // again without adding them twice, and cannot change them. Returns the lines still to add ('' on a resend).
@@ -450,14 +468,22 @@ export class Request extends EventEmitter {
     if (this.#bodyRemaining > 0) {
       throw formatted(new InvalidStateError(`receiveResponse() before the body was written: ${this.#bodyRemaining} bytes still due`));
     }
+    const ahead = this.#receivedAhead;
+    this.#receivedAhead = 'none';
+    let result: { value: unknown; head?: [string, boolean] };
     try {
-      // The addon calls WinHttpReceiveResponse once its upload queue is written out (native/write_queue.h).
-      await this.#step('receive', () => this.#native.receiveResponse());
+      result = await this.#step('receive', () => {
+        // The addon calls WinHttpReceiveResponse once its upload queue is written out (native/write_queue.h); after
+        // a receive-ahead it has called it already: its completion settles this step, now or when it comes.
+        if (ahead === 'none') this.#native.receiveResponse();
+        else if (ahead !== 'out') this.#complete(this.#pending, ...ahead);
+      }) as typeof result;
     } catch (error) {
       if (error !== this.#writeFailure) this.#reopenAfter(error);
       throw error;
     }
-    return this.#takeHead(readResponseHead(this.#native));
+    // The addon read the head with the receive (a receive-ahead), unless that failed: then it is queried here.
+    return this.#takeHead(result.head === undefined ? readResponseHead(this.#native) : responseHeadFrom(result.head[0]));
   }
 
   /** @internal The addon's request, for lib/websocket/ (WinHttpWebSocketCompleteUpgrade after a 101 head). */
@@ -705,6 +731,11 @@ export class Request extends EventEmitter {
       return;
     }
     const pending = this.#pending;
+    if (pending === null && this.#receivedAhead === 'out' && (status === STATUS.HEADERS_AVAILABLE ||
+      (status === STATUS.REQUEST_ERROR && asyncApi === API_RECEIVE_RESPONSE))) {
+      this.#receivedAhead = [status, value, asyncApi, error, secureFailure, head];
+      return;
+    }
     // A queued write's failure may come while no step is pending: it is kept for the next one (write()).
     if (pending === null && !(status === STATUS.REQUEST_ERROR && asyncApi === API_WRITE_DATA)) return;
     if (this.#starting && pending !== null) {
@@ -736,7 +767,7 @@ export class Request extends EventEmitter {
       }
       pending?.reject(failure);
     } else if (pending !== null) {
-      pending.resolve(pending.step === 'exchange' ? { value, head } : value);
+      pending.resolve(pending.step === 'exchange' || pending.step === 'receive' ? { value, head } : value);
     }
   }
 }

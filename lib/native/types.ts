@@ -48,7 +48,12 @@ export interface NativeRequest {
   setClientCertificate(certificate: NativeClientCertificate): void;
   /** tls.ca's check at SENDING_REQUEST (native/tls_trust_gate.h): before the first send. */
   setTrustedRoots(roots: NativeTrustedRoots, host: string, ignoredSecurityFlags: number, checkRevocation: boolean): void;
-  send(totalLength: number, firstBytes?: Uint8Array): void;
+  /**
+   * WinHttpSendRequest. receiveAhead (the whole body goes with the send): the addon calls WinHttpReceiveResponse from
+   * SENDREQUEST_COMPLETE and reads the head; a HEADERS_AVAILABLE with the head (or the receive's REQUEST_ERROR)
+   * follows SENDREQUEST_COMPLETE without receiveResponse().
+   */
+  send(totalLength: number, firstBytes?: Uint8Array, receiveAhead?: boolean): void;
   /**
    * Copies the bytes into the upload queue (native/write_queue.h). true: queued, the caller goes on; false: pending
    * until WRITE_COMPLETE (room) or REQUEST_ERROR. A write failure is posted as REQUEST_ERROR (API_WRITE_DATA) even

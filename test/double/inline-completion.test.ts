@@ -1,7 +1,7 @@
 // Completions that WinHTTP delivers inside the call that started them, on the JS thread (native/inline_completion.h):
-// the step-by-step read(), queryDataAvailable() and receiveResponse() settle as their call returns, with no turn of
-// the event loop (Wine does this for every READ_COMPLETE of buffered data), and never ahead of a notification that was
-// queued before them. Completions on WinHTTP's threads still arrive through the thread-safe function.
+// the step-by-step read(), queryDataAvailable() and receiveResponse() (after a written body) settle as their call
+// returns, with no turn of the event loop (Wine does this for every READ_COMPLETE of buffered data), and never ahead
+// of a notification that was queued before them. Completions on WinHTTP's threads still arrive through the thread-safe function.
 import { Session, WinHttpError, type Request } from '../../lib';
 import { contractDouble, useContractDouble, type Completion } from './helpers/contract-double';
 
@@ -32,9 +32,18 @@ async function sent(path: string): Promise<Request> {
   return req;
 }
 
+// Sent with its body written after the send: receiveResponse() then calls WinHttpReceiveResponse itself (a body sent
+// whole is received ahead by the addon: receive-ahead.test.ts).
+async function uploaded(path: string): Promise<Request> {
+  const req = session.connect('double.test', 80).openRequest('POST', path);
+  await req.send({ contentLength: 2 });
+  await req.write('hi');
+  return req;
+}
+
 it('settle read(), queryDataAvailable() and receiveResponse() without a turn of the event loop', async () => {
   contractDouble().setScenario({ completion: 'sync', routes: { '/body': { body: [BODY.subarray(0, 6000), BODY.subarray(6000)] } } });
-  const req = await sent('/body');
+  const req = await uploaded('/body');
   const head = req.receiveResponse();
   expect(await settlesInMicrotasks(head)).toBe(true);
   expect((await head).status).toBe(200);
@@ -66,7 +75,7 @@ it('rejects a read whose failure comes inside the call with its WinHttpError, as
 
 it('never overtakes a notification queued before it: the progress events come first', async () => {
   contractDouble().setScenario({ completion: 'sync', routes: { '/body': { body: 'hello' } } });
-  const req = await sent('/body');
+  const req = await uploaded('/body');
   const order: string[] = [];
   req.on('receivingResponse', () => order.push('receivingResponse'));
   req.on('responseReceived', () => order.push('responseReceived'));
