@@ -5,14 +5,13 @@ import { DeadlineError, invalidArg } from './errors';
 import { abortErrorFor } from './core/abort';
 import { prepareBody, type BodyInit } from './body';
 import { findHeader, normalizeHeaders, requestHeadersFor, type HeadersInput } from './core/headers';
-import { callNative } from './core/native-call';
+import { crackUrl } from './core/cracked-url';
 import type { Request } from './core/request';
 import { BEHAVIOUR_KEYS, type RequestBehaviour } from './core/behaviour';
 import type { Session } from './core/session';
 import { uniformTimeouts } from './core/timeouts';
 import { validateByteCount, validateMethod, validateSignal, validateTimeout } from './core/validate';
 import { defaultSession } from './default-session';
-import { getBinding } from './native/binding';
 import { dispatch } from './policy/dispatch';
 import { POLICY_KEYS, refuseUnknownOptions, resolvePolicy, type RequestPolicyOptions } from './policy/options';
 import { checkCredentials, type CredentialsOption } from './policy/credentials';
@@ -81,16 +80,17 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   if (signal?.aborted) throw abortErrorFor(signal.reason, 'WinHttpCrackUrl');
 
   // WinHTTP itself splits the URL, so a URL is rejected exactly where WinHTTP would.
-  const target = callNative(() => getBinding().crackUrl(href));
+  const target = crackUrl(href);
   if (target.userName !== '' || target.password !== '') {
     throw invalidArg('url', 'must not contain credentials', 'ERR_INVALID_ARG_VALUE');
   }
-  const credentials = session.credentials.withRequest(new URL(href).origin, serverSecret, proxySecret);
+  const parsed = new URL(href);
+  const credentials = session.credentials.withRequest(parsed.origin, serverSecret, proxySecret);
   const { signal: combined, clear } = withDeadline(signal, deadline);
   const { keepAlive, maxResponseHeaderSize, maxResponseDrainSize, httpVersion } = options;
   const current: { request?: Request } = {};
   try {
-    const first = { url: new URL(href), method, headers, body, contentLength };
+    const first = { url: parsed, method, headers, body, contentLength };
     const open = { keepAlive, maxResponseHeaderSize, maxResponseDrainSize, httpVersion, timeouts, signal: combined };
     const proxy = proxyStep(session, proxyOverride);
     const done = await untilAborted(dispatch(first, target, { session, policy, open, credentials, proxy }, current, clear), combined,

@@ -5,10 +5,9 @@
 import type { Readable } from 'node:stream';
 import { invalidArg, WinHttpError } from '../errors';
 import { findHeader, withHeader, type HeaderPairs } from '../core/headers';
-import { callNative } from '../core/native-call';
+import { crackUrl } from '../core/cracked-url';
 import type { OpenRequestOptions, Request, ResponseHead } from '../core/request';
 import type { Session } from '../core/session';
-import { getBinding } from '../native/binding';
 import type { CrackedUrl } from '../native/types';
 import { ERROR_WINHTTP_RESEND_REQUEST } from '../native/constants';
 import type { PreparedBody } from '../body';
@@ -94,7 +93,7 @@ export async function dispatch(first: Hop, firstTarget: Target, options: Dispatc
       req = undefined;
       await drainAndClose(previous, hop.method, head);
       hop = next;
-      target = callNative(() => getBinding().crackUrl(hop.url.href));
+      target = crackUrl(hop.url.href);
     }
   } catch (error) {
     req?.close();

@@ -5,6 +5,7 @@
 import { WinHttpError } from '../errors';
 import { withHeader } from '../core/headers';
 import { callNative } from '../core/native-call';
+import { crackUrl } from '../core/cracked-url';
 import type { Request, ResponseHead } from '../core/request';
 import type { Session } from '../core/session';
 import { uniformTimeouts } from '../core/timeouts';
@@ -36,7 +37,7 @@ export interface Upgraded {
 /** Sends the upgrade for `url` (http: or https: form) and waits for its 101; `current` holds the request under way. */
 export async function upgrade(url: URL, session: Session, options: CheckedOptions,
   current: { request?: Request }): Promise<Upgraded> {
-  const target = callNative(() => getBinding().crackUrl(url.href));
+  const target = crackUrl(url.href);
   const connection = connectionFor(session, target.host, target.port, target.secure);
   const timeouts = options.timeout === undefined ? undefined : uniformTimeouts(options.timeout);
   const req = connection.openRequest('GET', target.path === '' ? '/' : target.path, { timeouts });
