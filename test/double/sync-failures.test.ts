@@ -19,11 +19,13 @@ async function caught(run: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected a failure');
 }
 
-// A POST with a streamed body through a session of its own: every call of the shim happens.
+// A POST with a streamed body through a session of its own: every call of the shim happens (the URL is new each
+// time, since request() keeps WinHttpCrackUrl's answer per URL).
+let serial = 0;
 async function exchange(): Promise<void> {
   const session = new Session({ proxy: 'none' });
   try {
-    const res = await request('http://double.test/p?q=1', {
+    const res = await request(`http://double.test/p?q=${++serial}`, {
       method: 'POST', headers: { 'x-a': '1' }, body: [Buffer.from('ab')], contentLength: 2, session,
     });
     await res.text();
