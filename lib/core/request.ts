@@ -30,7 +30,7 @@ import { toBytes } from './bytes';
 import { formatted } from './formatted';
 import { BEHAVIOUR_KEYS, resolveBehaviour, type RequestBehaviour, type SessionBehaviour } from './behaviour';
 import { openConfigured, requestConfiguration, sessionConfiguration } from './configuration';
-import { callSite, withCallerStack } from './call-site';
+import { madeInCallback, withCallerFrames } from './call-site';
 import { formatHeaderLines, normalizeHeaders, requestHeadersFor, type HeadersInput } from './headers';
 import { readResponseHead, responseHeadFrom, type ResponseHead } from './response-head';
 import { callNative, toPublicError } from './native-call';
@@ -85,11 +85,6 @@ interface Pending {
   step: Step;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-  /**
-   * Where the step was started; its frames replace the callback's in an asynchronous error's stack. Body reads do
-   * not record one: they run in a loop, and the capture cost (~15 µs under Wine) would be paid per chunk.
-   */
-  site: { stack?: string } | undefined;
 }
 
 const STEP_API: Record<Step, string> = {
@@ -684,10 +679,16 @@ export class Request extends EventEmitter {
     if (this.#phase !== phase) throw formatted(new InvalidStateError(`${what} is not allowed now (request is ${this.#phase})`));
   }
 
+  // A step's failure from a callback gets its awaiting callers' frames (call-site.ts), except a body read's: those
+  // run in a loop, where the extra await would be paid per chunk.
   #step(step: Step, start: () => void): Promise<unknown> {
+    const settled = this.#started(step, start);
+    return step === 'read' || step === 'query' || step === 'pump' ? settled : withCallerFrames(settled);
+  }
+
+  #started(step: Step, start: () => void): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const site = step === 'read' || step === 'query' || step === 'pump' ? undefined : callSite();
-      this.#pending = { step, resolve, reject, site };
+      this.#pending = { step, resolve, reject };
       this.#starting = true;
       try {
         start();
@@ -754,12 +755,12 @@ export class Request extends EventEmitter {
     secureFailure: number, head?: [string, boolean]): void {
     this.#pending = null;
     if (status === STATUS.REQUEST_ERROR) {
-      const failure = withCallerStack(new WinHttpError(error, apiFromAsyncResult(asyncApi), {
+      const failure = madeInCallback(formatted(new WinHttpError(error, apiFromAsyncResult(asyncApi), {
         systemMessage: getBinding().formatMessage(error),
         secureFailureFlags: secureFailure !== 0 ? secureFailure : undefined,
         host: this.#host,
         trustedRootsNamed: this.#trustedRootsNamed,
-      }), pending?.site);
+      })));
       if (asyncApi === API_WRITE_DATA) {
         this.#writeFailure = failure;
         this.#onWriteFailure?.(failure);
