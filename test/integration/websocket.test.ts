@@ -292,13 +292,14 @@ describe('input', () => {
   it('backpressure: send() past maxBufferedAmount throws, and drained() says when to go on', async () => {
     const ws = new WebSocket(`${server.url}/echo`, { maxBufferedAmount: 100_000 });
     await opened(ws);
+    // Before the first send: the first echo may be dispatched while drained() is awaited.
+    ws.binaryType = 'arraybuffer';
     const echoes = nextMessages(ws, 2);
     ws.send(Buffer.alloc(60_000, 1));
     expect(() => ws.send(Buffer.alloc(60_000, 2))).toThrow(WebSocketBufferFullError);
     await ws.drained();
     expect(ws.bufferedAmount).toBe(0);
     ws.send(Buffer.alloc(60_000, 3));
-    ws.binaryType = 'arraybuffer';
     const [first, second] = (await echoes).map((data) => Buffer.from(data as ArrayBuffer));
     expect(first.equals(Buffer.alloc(60_000, 1))).toBe(true);
     expect(second.equals(Buffer.alloc(60_000, 3))).toBe(true);
