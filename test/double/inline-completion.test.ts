@@ -1,7 +1,8 @@
 // Completions that WinHTTP delivers inside the call that started them, on the JS thread (native/inline_completion.h):
 // the step-by-step read(), queryDataAvailable() and receiveResponse() (after a written body) settle as their call
 // returns, with no turn of the event loop (Wine does this for every READ_COMPLETE of buffered data), and never ahead
-// of a notification that was queued before them. Completions on WinHTTP's threads still arrive through the thread-safe function.
+// of a notification that was queued before them. Completions on WinHTTP's threads still arrive through the
+// thread-safe function.
 import { Session, WinHttpError, type Request } from '../../lib';
 import { contractDouble, useContractDouble, type Completion } from './helpers/contract-double';
 
