@@ -5,7 +5,7 @@ import { DeadlineError, invalidArg } from './errors';
 import { abortErrorFor } from './core/abort';
 import { prepareBody, type BodyInit } from './body';
 import { findHeader, normalizeHeaders, requestHeadersFor, type HeadersInput } from './core/headers';
-import { crackUrl } from './core/cracked-url';
+import { crackUrl, parsedUrl } from './core/cracked-url';
 import type { Request } from './core/request';
 import { BEHAVIOUR_KEYS, type RequestBehaviour } from './core/behaviour';
 import type { Session } from './core/session';
@@ -84,7 +84,7 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   if (target.userName !== '' || target.password !== '') {
     throw invalidArg('url', 'must not contain credentials', 'ERR_INVALID_ARG_VALUE');
   }
-  const parsed = new URL(href);
+  const parsed = parsedUrl(href);
   const credentials = session.credentials.withRequest(parsed.origin, serverSecret, proxySecret);
   const { signal: combined, clear } = withDeadline(signal, deadline);
   const { keepAlive, maxResponseHeaderSize, maxResponseDrainSize, httpVersion } = options;

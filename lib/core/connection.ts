@@ -41,9 +41,12 @@ export class Connection {
   /** WinHttpOpenRequest: `path` is the request target, already escaped ("/a%20b?q=1"). */
   openRequest(method: string, path: string, options: OpenRequestOptions = {}): Request {
     if (this.#closed) throw new InvalidStateError('The connection is closed');
+    let held: WeakRef<Request> | undefined;
     const request = new Request(this.#native, validateMethod(method), validatePath(path), this.secure, this.host,
-      this.session.tls, this.session.timeouts, this.session.behaviour, options, () => this.#requests.delete(request));
-    this.#requests.add(request);
+      this.session.tls, this.session.timeouts, this.session.behaviour, options, () => {
+        if (held !== undefined) this.#requests.delete(held);
+      });
+    held = this.#requests.add(request);
     return request;
   }
 

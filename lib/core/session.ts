@@ -144,10 +144,11 @@ export class Session {
     const secure = options.secure === true;
     const checkedHost = validateHost(host);
     const checkedPort = validatePort(port ?? (secure ? 443 : 80));
-    const connection = new Connection(this, this.#native, checkedHost, checkedPort, secure, () =>
-      this.#connections.delete(connection),
-    );
-    this.#connections.add(connection);
+    let held: WeakRef<Connection> | undefined;
+    const connection = new Connection(this, this.#native, checkedHost, checkedPort, secure, () => {
+      if (held !== undefined) this.#connections.delete(held);
+    });
+    held = this.#connections.add(connection);
     return connection;
   }
 

@@ -10,21 +10,18 @@ const FIRST_SWEEP_AT = 64;
 
 export class WeakHandleSet<T extends object> {
   readonly #refs = new Set<WeakRef<T>>();
-  readonly #refOf = new WeakMap<T, WeakRef<T>>();
   #sweepAt = FIRST_SWEEP_AT;
 
-  add(value: T): void {
+  /** Adds `value`; the reference returned is what delete() takes (the member keeps it: no lookup by value). */
+  add(value: T): WeakRef<T> {
     if (this.#refs.size >= this.#sweepAt) this.#sweep();
     const ref = new WeakRef(value);
     this.#refs.add(ref);
-    this.#refOf.set(value, ref);
+    return ref;
   }
 
-  delete(value: T): void {
-    const ref = this.#refOf.get(value);
-    if (ref === undefined) return;
+  delete(ref: WeakRef<T>): void {
     this.#refs.delete(ref);
-    this.#refOf.delete(value);
   }
 
   /** The members still alive, as a snapshot (safe to delete while iterating it). */

@@ -10,7 +10,23 @@ const MAX_ORIGINS = 64;
 
 const bySession = new WeakMap<Session, Map<string, Connection>>();
 
+// The connection returned last (held weakly: a dropped session must still be collected): most calls ask for the
+// same origin of the same session again.
+let last: { session: WeakRef<Session>; host: string; port: number; secure: boolean; connection: WeakRef<Connection> } |
+  undefined;
+
 export function connectionFor(session: Session, host: string, port: number, secure: boolean): Connection {
+  if (last !== undefined && last.host === host && last.port === port && last.secure === secure &&
+    last.session.deref() === session) {
+    const known = last.connection.deref();
+    if (known !== undefined && !known.closed) return known;
+  }
+  const connection = connectionOf(session, host, port, secure);
+  last = { session: new WeakRef(session), host, port, secure, connection: new WeakRef(connection) };
+  return connection;
+}
+
+function connectionOf(session: Session, host: string, port: number, secure: boolean): Connection {
   let connections = bySession.get(session);
   if (connections === undefined) {
     connections = new Map();

@@ -21,8 +21,7 @@ describe('WeakHandleSet', () => {
     // the task ends, so the loop yields now and then.
     for (let i = 0; i < 2000; i += 1) {
       const member = { payload: new Array<number>(256).fill(i) };
-      set.add(member);
-      set.delete(member);
+      set.delete(set.add(member));
       if (i % 10 === 0) await nextTask();
     }
     gc({ type: 'minor' });
@@ -34,7 +33,7 @@ describe('WeakHandleSet', () => {
   it('sweeps members dropped without delete, so a long-lived parent holds at most twice its live members', async () => {
     const set = new WeakHandleSet<object>();
     const kept = Array.from({ length: 10 }, () => ({}));
-    for (const member of kept) set.add(member);
+    const refs = kept.map((member) => set.add(member));
     for (let round = 0; round < 20; round += 1) {
       for (let i = 0; i < 100; i += 1) set.add({});
       await nextTask();
@@ -42,7 +41,7 @@ describe('WeakHandleSet', () => {
     }
     expect(set.heldCount).toBeLessThanOrEqual(2 * 10 + 100 + 64);
     expect(set.values()).toEqual(kept);
-    kept.forEach((member) => set.delete(member));
+    refs.forEach((ref) => set.delete(ref));
     expect(set.values()).toEqual([]);
   });
 });
