@@ -50,7 +50,11 @@ export class ResponseBody extends Readable {
   }
 
   async #pull(): Promise<Buffer | null> {
-    const chunk = await this.#source.next(MAX_CHUNK);
+    return this.#took(await this.#source.next(MAX_CHUNK));
+  }
+
+  // A chunk (or the end) taken from the source: counted, and told to a progress listener.
+  #took(chunk: Buffer | null): Buffer | null {
     if (chunk === null) this.#release();
     else {
       this.#received += chunk.byteLength;
@@ -77,17 +81,28 @@ export class ResponseBody extends Readable {
     this.on('error', ignore);
     const body = this;
     let finished = false;
+    const settle = (result: Promise<IteratorResult<Buffer, undefined>>) => result.then((outcome) => {
+      finished = outcome.done === true;
+      return outcome;
+    }, (error: unknown) => {
+      finished = true;
+      throw error;
+    });
     return {
-      next: async () => {
-        if (finished) return { value: undefined, done: true };
+      next: () => {
+        if (finished) return Promise.resolve({ value: undefined, done: true });
+        // What is known without waiting (a chunk read with the head, the end Content-Length marks) skips the pull.
+        const ready = this.destroyed ? undefined : this.#source.nextReady(MAX_CHUNK);
+        if (ready === undefined) return settle(this.#nextDirect());
+        let took: Buffer | null;
         try {
-          const result = await this.#nextDirect();
-          finished = result.done === true;
-          return result;
+          took = this.#took(ready);
         } catch (error) {
-          finished = true;
-          throw error;
+          // A progress listener threw: as from a pull, the body fails with it.
+          this.destroy(error as Error);
+          return settle(Promise.resolve().then(() => this.#destroyedOutcome()));
         }
+        return took !== null ? Promise.resolve({ value: took, done: false }) : settle(this.#endDirect());
       },
       // A loop left early (break, throw) destroys the body, which closes its request.
       return: async () => {
@@ -114,7 +129,11 @@ export class ResponseBody extends Readable {
     }
     if (this.destroyed) return this.#destroyedOutcome();
     if (chunk !== null) return { value: chunk, done: false };
-    // The end, as a stream that ran out: 'end' (a progress meter's last call) comes before the loop is left.
+    return this.#endDirect();
+  }
+
+  // The end, as a stream that ran out: 'end' (a progress meter's last call) comes before the loop is left.
+  async #endDirect(): Promise<IteratorResult<Buffer, undefined>> {
     this.push(null);
     this.read(0);
     if (!this.readableEnded) {

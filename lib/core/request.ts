@@ -624,6 +624,18 @@ export class Request extends EventEmitter {
     return chunk;
   }
 
+  /**
+   * @internal readAvailable()'s next answer when it needs no WinHTTP call: a chunk the addon read with the head (up to
+   * maxBytes, already validated by the caller); undefined otherwise (then readAvailable() or readAhead() is the way).
+   */
+  takeReady(maxBytes: number): Buffer | undefined {
+    if (this.#closed || this.#pending !== null || this.#phase !== 'response') return undefined;
+    if (this.#prefetched.length === 0 || this.#prefetched[0].byteLength === 0) return undefined;
+    const chunk = this.#takePrefetched(maxBytes);
+    this.#received += chunk.byteLength;
+    return chunk;
+  }
+
   #takePrefetched(maxBytes: number): Buffer {
     const chunk = this.#prefetched[0];
     if (chunk.byteLength <= maxBytes) return this.#prefetched.shift()!;

@@ -34,6 +34,20 @@ export class CheckedBody {
     return this.#expected;
   }
 
+  /**
+   * next()'s answer where it is known without waiting: a chunk read with the head, or null once Content-Length bytes
+   * have come; undefined when only next() can tell. No promise: a small body is read in two calls of this.
+   */
+  nextReady(maxBytes: number): Buffer | null | undefined {
+    if (this.#expected !== undefined && this.#received >= this.#expected) {
+      this.#request.markBodyEnd();
+      return null;
+    }
+    const chunk = this.#request.takeReady(maxBytes);
+    if (chunk !== undefined) this.#received += chunk.byteLength;
+    return chunk;
+  }
+
   /** The next bytes (at most `maxBytes`), or null at the end. Rejects with ResponseTruncatedError when short. */
   async next(maxBytes: number): Promise<Buffer | null> {
     if (this.#expected !== undefined && this.#received >= this.#expected) {

@@ -148,3 +148,25 @@ it('a body already read from goes on through Readable\'s iterator, without losin
   expect(spy).toHaveBeenCalledTimes(1);
   expect(Buffer.concat(chunks).equals(BIG)).toBe(true);
 });
+
+it('a progress listener that throws fails the loop with its error, on the chunk read with the head or a later one', async () => {
+  for (const throwAt of [1, 2]) {
+    contractDouble().setScenario({ completion: 'pool', routes: { '/big': { body: pieces(BIG, 20 * KiB) } } });
+    const res = await request('http://double.test/big', { session });
+    const thrown = new Error(`listener failed at chunk ${throwAt}`);
+    let chunksHeard = 0;
+    res.body.on('progress', () => {
+      chunksHeard += 1;
+      if (chunksHeard === throwAt) throw thrown;
+    });
+    const closed = new Promise((resolve) => res.body.once('close', resolve));  // once() would reject on 'error'
+    let seen = 0;
+    const error = await (async () => {
+      for await (const _ of res.body) seen += 1;
+    })().then(() => undefined, (e: unknown) => e);
+    expect(error).toBe(thrown);
+    expect(seen).toBe(throwAt - 1);
+    expect(res.body.errored).toBe(thrown);
+    await closed;
+  }
+});
