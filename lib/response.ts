@@ -137,10 +137,8 @@ export class ResponseBody extends Readable {
     this.push(null);
     this.read(0);
     if (!this.readableEnded) {
-      await new Promise((resolve) => {
-        this.once('end', resolve);
-        this.once('close', resolve);
-      });
+      // read(0) queued the tick that emits 'end' (unless the stream is destroyed first); ticks run in order.
+      await new Promise((resolve) => process.nextTick(resolve));
       return this.#destroyedOutcome();
     }
     return { value: undefined, done: true };

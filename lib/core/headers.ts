@@ -69,6 +69,7 @@ export function formatHeaderLines(pairs: HeaderPairs): string {
 export type IncomingHeaders = Record<string, string | string[]>;
 
 export interface ParsedHead {
+  status: number;
   httpVersion: string;
   statusText: string;
   headers: IncomingHeaders;
@@ -78,10 +79,11 @@ export interface ParsedHead {
 const STATUS_LINE = /^HTTP\/(\d+(?:\.\d+)?)\s+\d{3}\s?(.*)$/;
 
 /**
- * Parses WINHTTP_QUERY_RAW_HEADERS_CRLF: the status line, then one header per line, then an empty line. Scanned in
+ * Parses WINHTTP_QUERY_RAW_HEADERS_CRLF (the status line, then one header per line, then an empty line) into a head
+ * with `status`, WinHttpQueryHeaders' WINHTTP_QUERY_STATUS_CODE. Scanned in
  * place, without an array of lines: it runs once per response (bench/README.md, finding 3k).
  */
-export function parseRawHeaders(raw: string): ParsedHead {
+export function parseRawHeaders(raw: string, status: number): ParsedHead {
   let end = raw.indexOf('\r\n');
   if (end < 0) end = raw.length;
   const match = STATUS_LINE.exec(raw.slice(0, end));
@@ -100,7 +102,7 @@ export function parseRawHeaders(raw: string): ParsedHead {
     if (key === 'set-cookie') headers[key] = existing === undefined ? [value] : [...(existing as string[]), value];
     else headers[key] = existing === undefined ? value : `${existing}, ${value}`;
   }
-  return { httpVersion: match?.[1] ?? '', statusText: match?.[2] ?? '', headers, rawHeaders };
+  return { status, statusText: match?.[2] ?? '', httpVersion: match?.[1] ?? '', headers, rawHeaders };
 }
 
 const BODYLESS_METHODS = ['GET', 'HEAD', 'DELETE', 'OPTIONS'];

@@ -22,10 +22,8 @@ export interface ResponseHead {
 
 /** Reads the head of a request whose WinHttpReceiveResponse has completed. */
 export function readResponseHead(native: NativeRequest): ResponseHead {
-  const statusText = callNative(() => native.queryHeaders(WINHTTP_QUERY_STATUS_CODE, null, 0))?.value ?? '';
-  checkStatusCode(statusText);
-  const raw = callNative(() => native.queryHeaders(WINHTTP_QUERY_RAW_HEADERS_CRLF, null, 0))?.value ?? '';
-  return { status: Number.parseInt(statusText, 10), ...parseRawHeaders(raw) };
+  const status = checkedStatusCode(callNative(() => native.queryHeaders(WINHTTP_QUERY_STATUS_CODE, null, 0))?.value ?? '');
+  return parseRawHeaders(callNative(() => native.queryHeaders(WINHTTP_QUERY_RAW_HEADERS_CRLF, null, 0))?.value ?? '', status);
 }
 
 /**
@@ -34,12 +32,10 @@ export function readResponseHead(native: NativeRequest): ResponseHead {
  */
 export function responseHeadFrom(text: string): ResponseHead {
   const split = text.indexOf('\n');
-  const statusText = text.slice(0, split);
-  checkStatusCode(statusText);
-  return { status: Number.parseInt(statusText, 10), ...parseRawHeaders(text.slice(split + 1)) };
+  return parseRawHeaders(text.slice(split + 1), checkedStatusCode(text.slice(0, split)));
 }
 
-function checkStatusCode(statusText: string): void {
+function checkedStatusCode(statusText: string): number {
   const status = Number.parseInt(statusText, 10);
   if (!(status >= 100 && status <= 999)) {
     // Seen under Wine for a garbage status line; Windows reports 12152 from WinHttpReceiveResponse itself.
@@ -47,4 +43,5 @@ function checkStatusCode(statusText: string): void {
       detail: `The response has no valid status code (WinHTTP reported ${JSON.stringify(statusText)})`,
     }));
   }
+  return status;
 }

@@ -77,12 +77,13 @@ export async function dispatch(first: Hop, firstTarget: Target, options: Dispatc
       if (options.proxy !== undefined) await options.proxy(req, hop.url);
       const headers = decode ? withHeader(hop.headers, 'Accept-Encoding', ACCEPT_ENCODING) : hop.headers;
       const credentials = options.credentials ?? CredentialSet.EMPTY;
+      const origin = hop.url.origin;
       // The chained exchange reads up to 64 KiB of body with the head. Where the head must be judged before any body
       // byte is read, go step by step: a challenge that credentials may answer (WinHttpQueryAuthSchemes and the
       // resend need the body unread) and a pinned host (its body is not read until the certificate matches).
-      const judgeHeadFirst = credentials.server(hop.url.origin) !== undefined || credentials.proxy() !== undefined ||
+      const judgeHeadFirst = credentials.server(origin) !== undefined || credentials.proxy() !== undefined ||
         (target.secure && pinsFor(session.tls.pins, target.host) !== undefined);
-      const head = await exchange(req, headers, hop.body, hop.contentLength, hop.url.origin, credentials, !judgeHeadFirst);
+      const head = await exchange(req, headers, hop.body, hop.contentLength, origin, credentials, !judgeHeadFirst);
       if (target.secure) checkPins(req, target.host, session.tls);
       const next = nextHop(hop, head, policy, chain, session.behaviour.cookies);
       if (next === undefined) {

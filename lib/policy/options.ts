@@ -27,7 +27,11 @@ export const DEFAULT_POLICY: Readonly<RequestPolicy> = Object.freeze({
 });
 
 /** Validates `overrides` and merges them over `base` (a session's policy, or the defaults). */
-export function resolvePolicy(base: Readonly<RequestPolicy>, overrides: RequestPolicyOptions): RequestPolicy {
+export function resolvePolicy(base: Readonly<RequestPolicy>, overrides: RequestPolicyOptions): Readonly<RequestPolicy> {
+  if (overrides.redirect === undefined && overrides.maxRedirects === undefined &&
+    overrides.allowHttpsToHttpRedirect === undefined && overrides.decompress === undefined) {
+    return base;
+  }
   const result = { ...base };
   if (overrides.redirect !== undefined) {
     if (!['follow', 'manual', 'error'].includes(overrides.redirect)) {
@@ -119,9 +123,17 @@ const LOW_LEVEL_HINTS: Record<string, string> = {
  * `known`. Keys whose value is undefined set nothing and pass.
  */
 export function refuseUnknownOptions(options: object, known: readonly string[], where = 'options', lowLevel = false): void {
-  const unknown = Object.keys(options).filter((key) =>
-    !known.includes(key) && (options as Record<string, unknown>)[key] !== undefined);
-  if (unknown.length === 0) return;
+  const values = options as Record<string, unknown>;
+  // Checked on every call of the API: nothing is allocated unless an option is refused.
+  let anyUnknown = false;
+  for (const key in values) {
+    if (Object.prototype.hasOwnProperty.call(values, key) && !known.includes(key) && values[key] !== undefined) {
+      anyUnknown = true;
+      break;
+    }
+  }
+  if (!anyUnknown) return;
+  const unknown = Object.keys(values).filter((key) => !known.includes(key) && values[key] !== undefined);
   const described = unknown.map((key) => {
     const hint = (lowLevel ? LOW_LEVEL_HINTS[key] : undefined) ?? HINTS[key];
     return hint === undefined ? `"${key}"` : `"${key}" (${hint})`;
