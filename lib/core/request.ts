@@ -32,7 +32,7 @@ import { BEHAVIOUR_KEYS, resolveBehaviour, type RequestBehaviour, type SessionBe
 import { openConfigured, requestConfiguration, sessionConfiguration } from './configuration';
 import { madeInCallback, withCallerFrames } from './call-site';
 import { formatHeaderLines, normalizeHeaders, requestHeadersFor, type HeadersInput } from './headers';
-import { readResponseHead, responseHeadFrom, type ResponseHead } from './response-head';
+import { announcedLength, readResponseHead, responseHeadFrom, type ResponseHead } from './response-head';
 import { callNative, toPublicError } from './native-call';
 import { isProgressStatus, notificationMask, progressEvent, type ProgressEvent, type ProgressEventName } from './notifications';
 import { resolveTimeouts, type Timeouts } from './timeouts';
@@ -171,6 +171,8 @@ export class Request extends EventEmitter {
   // https: the server's certificates (DER) as read when the head arrived, or why they could not be read.
   #serverCertificates: Buffer[] | Error | undefined;
   #received = 0;
+  // The body length the head announced (core/response-head.ts: 0 for a response without a body), if it did.
+  #announced: number | undefined;
   #headerLines: string | undefined;
   // Body bytes the addon read with the head (sendAndReceive), readAvailable()'s first answers; empty: the end.
   #prefetched: Buffer[] = [];
@@ -387,6 +389,7 @@ export class Request extends EventEmitter {
 
   #takeHead(head: ResponseHead): ResponseHead {
     this.#head = head;
+    this.#announced = announcedLength(this.method, head);
     if (this.#secure) this.#readServerCertificates();
     this.#phase = 'response';
     return head;
@@ -579,12 +582,17 @@ export class Request extends EventEmitter {
   async queryDataAvailable(): Promise<number> {
     if (this.#bodyDone()) return 0;
     this.#expectPhase('response', 'queryDataAvailable()');
+    if (this.#announcedRead()) return 0;
     const available = (await this.#step('query', () => this.#native.queryDataAvailable())) as number;
     if (available === 0) this.#endOfBody();
     return available;
   }
 
-  /** WinHttpReadData: up to maxBytes of the body, or null at its end. */
+  /**
+   * WinHttpReadData: up to maxBytes of the body, or null at its end. Once the bytes a Content-Length announced are
+   * read (or at once for a response without a body: HEAD, 1xx, 204, 304), the end comes without another
+   * WinHttpReadData, whose answer would be 0 (WinHTTP reads no further than Content-Length).
+   */
   async read(maxBytes = DEFAULT_READ_SIZE): Promise<Buffer | null> {
     return this.#readBody('read', 'read()', maxBytes, () => this.#native.read(maxBytes));
   }
@@ -614,6 +622,7 @@ export class Request extends EventEmitter {
     if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_READ_SIZE) {
       throw outOfRange('maxBytes', `>= 1 && <= ${MAX_READ_SIZE}`, maxBytes);
     }
+    if (this.#announcedRead()) return null;
     const chunk = step === 'pump' && this.#prefetched.length > 0 ? this.#takePrefetched(maxBytes)
       : (await this.#step(step, start)) as Buffer;
     if (chunk.byteLength === 0) {
@@ -634,6 +643,13 @@ export class Request extends EventEmitter {
     const chunk = this.#takePrefetched(maxBytes);
     this.#received += chunk.byteLength;
     return chunk;
+  }
+
+  // Content-Length's bytes have all been handed over (the end is then marked): a read would only learn the end.
+  #announcedRead(): boolean {
+    if (this.#announced === undefined || this.#received < this.#announced) return false;
+    this.#endOfBody();
+    return true;
   }
 
   #takePrefetched(maxBytes: number): Buffer {

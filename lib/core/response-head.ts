@@ -45,3 +45,12 @@ function checkedStatusCode(statusText: string): number {
   }
   return status;
 }
+
+/** Content-Length, where the response has a body whose length it announces (RFC 9110 §8.6); 0 for no body. */
+export function announcedLength(method: string, head: ResponseHead): number | undefined {
+  if (method === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304) return 0;
+  if (head.headers['transfer-encoding'] !== undefined) return undefined;
+  const value = head.headers['content-length'];
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+}

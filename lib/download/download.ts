@@ -7,7 +7,7 @@ import { resolve as resolvePath } from 'node:path';
 import { AbortError, invalidArg } from '../errors';
 import { request } from '../request';
 import type { Response } from '../response';
-import { announcedLength } from '../policy/body-length';
+import { announcedLength } from '../core/response-head';
 import { ProgressMeter } from '../progress/meter';
 import { ChecksumMismatchError, DiskFullError, DownloadStatusError, FilePermissionError } from './errors';
 import { planDownload, type DownloadOptions, type DownloadPlan } from './options';

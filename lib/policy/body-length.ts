@@ -5,15 +5,8 @@
 import { ResponseTruncatedError, WinHttpError } from '../errors';
 import { formatted } from '../core/formatted';
 import type { Request, ResponseHead } from '../core/request';
+import { announcedLength } from '../core/response-head';
 
-/** Content-Length, where the response has a body whose length it announces (RFC 9110 §8.6); 0 for no body. */
-export function announcedLength(method: string, head: ResponseHead): number | undefined {
-  if (method === 'HEAD' || head.status < 200 || head.status === 204 || head.status === 304) return 0;
-  if (head.headers['transfer-encoding'] !== undefined) return undefined;
-  const value = head.headers['content-length'];
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
-  return Number(value);
-}
 
 /** The raw body of a request whose head has arrived, read with readAvailable() (the addon's body pump). */
 export class CheckedBody {
