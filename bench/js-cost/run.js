@@ -2,7 +2,7 @@
 // no I/O), 16 loops at once as in scenario 2. Run it with Linux node (quiet and repeatable), or with the Windows
 // node.exe under Wine, to compare two trees: a change that saves JavaScript shows here in microseconds, where the
 // bench's requests/s move by less than their noise (bench/README.md, finding 3k).
-//   node bench/js-cost/run.js [request|lowlevel] [count=100000] [lib=dist/lib]
+//   node bench/js-cost/run.js [request|lowlevel|fetch] [count=100000] [lib=dist/lib]
 'use strict';
 const path = require('node:path');
 
@@ -35,8 +35,13 @@ async function viaLowLevel() {
   }
 }
 
-const exchange = { request: viaRequest, lowlevel: viaLowLevel }[client];
-if (exchange === undefined) throw new Error(`unknown client ${client} (request, lowlevel)`);
+async function viaFetch() {
+  const res = await lib.fetch('http://127.0.0.1/small', { winhttp: { session } });
+  return (await res.arrayBuffer()).byteLength;
+}
+
+const exchange = { request: viaRequest, lowlevel: viaLowLevel, fetch: viaFetch }[client];
+if (exchange === undefined) throw new Error(`unknown client ${client} (request, lowlevel, fetch)`);
 
 async function loops(total) {
   const each = Math.ceil(total / 16);
