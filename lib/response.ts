@@ -79,7 +79,6 @@ export class ResponseBody extends Readable {
     this.#touched = true;
     // Its errors reach the loop (as with Readable's iterator, whose listener this replaces), not 'error' unheard.
     this.on('error', ignore);
-    const body = this;
     let finished = false;
     const settle = (result: Promise<IteratorResult<Buffer, undefined>>) => result.then((outcome) => {
       finished = outcome.done === true;
@@ -107,7 +106,7 @@ export class ResponseBody extends Readable {
       // A loop left early (break, throw) destroys the body, which closes its request.
       return: async () => {
         finished = true;
-        if (!body.destroyed) body.destroy();
+        if (!this.destroyed) this.destroy();
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() {

@@ -80,8 +80,8 @@ const STATUS_LINE = /^HTTP\/(\d+(?:\.\d+)?)\s+\d{3}\s?(.*)$/;
 
 /**
  * Parses WINHTTP_QUERY_RAW_HEADERS_CRLF (the status line, then one header per line, then an empty line) into a head
- * with `status`, WinHttpQueryHeaders' WINHTTP_QUERY_STATUS_CODE. Scanned in
- * place, without an array of lines: it runs once per response (bench/README.md, finding 3k).
+ * with `status`, WinHttpQueryHeaders' WINHTTP_QUERY_STATUS_CODE. Scanned in place, without an array of lines: it runs
+ * once per response (bench/README.md, finding 3k).
  */
 export function parseRawHeaders(raw: string, status: number): ParsedHead {
   let end = raw.indexOf('\r\n');

@@ -7,7 +7,6 @@ import { formatted } from '../core/formatted';
 import type { Request, ResponseHead } from '../core/request';
 import { announcedLength } from '../core/response-head';
 
-
 /** The raw body of a request whose head has arrived, read with readAvailable() (the addon's body pump). */
 export class CheckedBody {
   readonly #request: Request;

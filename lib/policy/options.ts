@@ -118,6 +118,10 @@ const LOW_LEVEL_HINTS: Record<string, string> = {
   body: 'give the body to send({ body }) and write()',
 };
 
+function isRefused(values: Record<string, unknown>, known: readonly string[], key: string): boolean {
+  return !known.includes(key) && values[key] !== undefined;
+}
+
 /**
  * Throws a TypeError (code ERR_INVALID_ARG_VALUE, `unknownOptions` listing them) for keys of `options` not in
  * `known`. Keys whose value is undefined set nothing and pass.
@@ -125,15 +129,15 @@ const LOW_LEVEL_HINTS: Record<string, string> = {
 export function refuseUnknownOptions(options: object, known: readonly string[], where = 'options', lowLevel = false): void {
   const values = options as Record<string, unknown>;
   // Checked on every call of the API: nothing is allocated unless an option is refused.
-  let anyUnknown = false;
+  let anyRefused = false;
   for (const key in values) {
-    if (Object.prototype.hasOwnProperty.call(values, key) && !known.includes(key) && values[key] !== undefined) {
-      anyUnknown = true;
+    if (Object.prototype.hasOwnProperty.call(values, key) && isRefused(values, known, key)) {
+      anyRefused = true;
       break;
     }
   }
-  if (!anyUnknown) return;
-  const unknown = Object.keys(values).filter((key) => !known.includes(key) && values[key] !== undefined);
+  if (!anyRefused) return;
+  const unknown = Object.keys(values).filter((key) => isRefused(values, known, key));
   const described = unknown.map((key) => {
     const hint = (lowLevel ? LOW_LEVEL_HINTS[key] : undefined) ?? HINTS[key];
     return hint === undefined ? `"${key}"` : `"${key}" (${hint})`;
