@@ -6,9 +6,13 @@
 // (read=direct, the default and the faster under Wine 8: one call per 64 KiB instead of two per 8 KiB; read=query
 // adds WinHttpQueryDataAvailable before each read and reads what it reported, the strategy request() follows so that
 // a streamed response is delivered as it arrives; scripts/bench.js reports it as the client "reference-query").
+// read=chained (small only; not in the bench's table, for bench/thread-cpu.js): the status callback itself calls
+// WinHttpReceiveResponse after SENDREQUEST_COMPLETE and WinHttpReadData after HEADERS_AVAILABLE and each READ_COMPLETE,
+// on the thread WinHTTP called it on, as the addon's exchange() does; only the end and HANDLE_CLOSING are queued. It
+// shows what driving WinHTTP from its callbacks costs WinHTTP's threads, apart from anything of the binding's.
 // Usage (what scripts/bench.js runs):
 //   reference_client.exe <get|small|sequential|inflight|upload> port=P [bytes=N] [concurrency=C] [seconds=S]
-//     [warmup=S] [count=K] [warmups=K] [chunk=B] [read=direct|query]
+//     [warmup=S] [count=K] [warmups=K] [chunk=B] [read=direct|query|chained]
 // and it prints one JSON line with the scenario's figures.
 #include <windows.h>
 #include <winhttp.h>
@@ -105,9 +109,34 @@ struct Request {
   std::function<void(Request&)> done;
 };
 
+bool chained = false;  // read=chained
+
+// read=chained: makes a small GET's next call on the callback's thread. True if it did (the notification is consumed);
+// a call that failed at once is queued as REQUEST_ERROR with its GetLastError().
+bool ChainNext(Request& request, DWORD status, DWORD length) {
+  BOOL ok = FALSE;
+  switch (status) {
+    case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
+      ok = WinHttpReceiveResponse(request.handle, nullptr);
+      break;
+    case WINHTTP_CALLBACK_STATUS_READ_COMPLETE:
+      if (length == 0) return false;
+      request.received += length;
+      [[fallthrough]];
+    case WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE:
+      ok = WinHttpReadData(request.handle, request.buffer.get(), kBufferSize, nullptr);
+      break;
+    default:
+      return false;
+  }
+  if (!ok) queue.Push({&request, WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, GetLastError()});
+  return true;
+}
+
 void CALLBACK OnStatus(HINTERNET, DWORD_PTR context, DWORD status, LPVOID info, DWORD length) {
   auto* request = reinterpret_cast<Request*>(context);
   if (request == nullptr) return;
+  if (chained && ChainNext(*request, status, length)) return;
   DWORD value = 0;
   switch (status) {
     case WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE:
@@ -150,6 +179,7 @@ class Client {
     request->started = Now();
     request->toWrite = uploadBytes;
     request->done = std::move(done);
+    if (chained) TakeBuffer(*request);  // the chain reads into it on WinHTTP's threads
     request->handle = WinHttpOpenRequest(connection_, method, path.c_str(), nullptr, WINHTTP_NO_REFERER,
                                          WINHTTP_DEFAULT_ACCEPT_TYPES, 0);
     if (request->handle == nullptr) Fail("WinHttpOpenRequest");
@@ -243,15 +273,19 @@ class Client {
     }
   }
 
-  void NextRead(Request& request) {
-    if (!request.buffer) {
-      if (spare_.empty()) {
-        request.buffer.reset(new char[kBufferSize]);
-      } else {
-        request.buffer = std::move(spare_.back());
-        spare_.pop_back();
-      }
+  // A spare 64 KiB buffer (or a new one) for the request, unless it has one.
+  void TakeBuffer(Request& request) {
+    if (request.buffer) return;
+    if (spare_.empty()) {
+      request.buffer.reset(new char[kBufferSize]);
+    } else {
+      request.buffer = std::move(spare_.back());
+      spare_.pop_back();
     }
+  }
+
+  void NextRead(Request& request) {
+    TakeBuffer(request);
     const BOOL ok = queryFirst_ ? WinHttpQueryDataAvailable(request.handle, nullptr)
                                 : WinHttpReadData(request.handle, request.buffer.get(), kBufferSize, nullptr);
     if (!ok) Finish(request, GetLastError());
@@ -416,8 +450,13 @@ int main(int argc, char** argv) {
     const size_t eq = arg.find('=');
     if (eq != std::string::npos) options.values[arg.substr(0, eq)] = arg.substr(eq + 1);
   }
-  const auto read = options.values.find("read");
-  Client client(static_cast<int>(options.Number("port", 0)), read != options.values.end() && read->second == "query",
+  const std::string read = options.values.count("read") ? options.values["read"] : "direct";
+  chained = read == "chained";
+  if (chained && options.mode != "small") {
+    std::printf("{\"error\":\"read=chained is for the small mode only\"}\n");
+    return 2;
+  }
+  Client client(static_cast<int>(options.Number("port", 0)), read == "query",
                 static_cast<size_t>(options.Number("chunk", kBufferSize)));
   const std::map<std::string, void (*)(Client&, const Options&)> modes = {
       {"get", RunGet}, {"small", RunSmall}, {"sequential", RunSequential}, {"inflight", RunInflight},
