@@ -5,7 +5,7 @@ import type { NativeConnection, NativeSession } from '../native/types';
 import { callNative } from './native-call';
 import { Request, type OpenRequestOptions } from './request';
 import type { Session } from './session';
-import { WeakHandleSet } from './weak-handles';
+import { WeakHandleSet, type Membership } from './weak-handles';
 import { validateMethod, validatePath } from './validate';
 
 export interface ConnectOptions {
@@ -41,7 +41,7 @@ export class Connection {
   /** WinHttpOpenRequest: `path` is the request target, already escaped ("/a%20b?q=1"). */
   openRequest(method: string, path: string, options: OpenRequestOptions = {}): Request {
     if (this.#closed) throw new InvalidStateError('The connection is closed');
-    let held: WeakRef<Request> | undefined;
+    let held: Membership<Request> | undefined;
     const request = new Request(this.#native, validateMethod(method), validatePath(path), this.secure, this.host,
       this.session.tls, this.session.timeouts, this.session.behaviour, options, () => {
         if (held !== undefined) this.#requests.delete(held);

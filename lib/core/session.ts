@@ -14,7 +14,7 @@ import { DEFAULT_POLICY, POLICY_KEYS, refuseUnknownOptions, resolvePolicy, type 
 import { CredentialSet, type CredentialsOption, type OriginCredentials } from '../policy/credentials';
 import { BEHAVIOUR_KEYS, sessionBehaviour, type RequestBehaviour, type SessionBehaviour } from './behaviour';
 import { Connection, type ConnectOptions } from './connection';
-import { WeakHandleSet } from './weak-handles';
+import { WeakHandleSet, type Membership } from './weak-handles';
 import { callNative } from './native-call';
 import { DEFAULT_TIMEOUTS, resolveTimeouts, type Timeouts } from './timeouts';
 import { validateByteCount, validateHost, validatePort, validateTimeout } from './validate';
@@ -144,7 +144,7 @@ export class Session {
     const secure = options.secure === true;
     const checkedHost = validateHost(host);
     const checkedPort = validatePort(port ?? (secure ? 443 : 80));
-    let held: WeakRef<Connection> | undefined;
+    let held: Membership<Connection> | undefined;
     const connection = new Connection(this, this.#native, checkedHost, checkedPort, secure, () => {
       if (held !== undefined) this.#connections.delete(held);
     });

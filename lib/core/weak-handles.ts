@@ -1,33 +1,35 @@
 // The open children of a session or connection, held weakly: a parent must be able to close what is still open
 // under it, but must not keep alive a request or connection that JavaScript has dropped (its finalizer closes it).
 //
-// No FinalizationRegistry: V8's young-generation collector (the scavenger) keeps a registered target alive, and with
-// one registration per request every request since the last full collection survived each scavenge with all it
-// references (measured: 20% of young bytes survived; the young generation grew from 2 to 34 MB, i.e. RSS +30 MB, over
-// 10,000 sequential requests; bench/README.md, finding 4). Dropped members are swept instead, whenever the set has
-// doubled since the last sweep: amortised O(1) per add, and at most twice the live count held.
+// In a SlotList, not a Set: a Set's discarded tables kept every request's objects alive through young collections
+// (slot-list.ts). No FinalizationRegistry either: V8's scavenger keeps a registered target alive (bench/README.md,
+// finding 4). Members dropped without delete() are swept instead, whenever the slots would grow past twice the
+// members alive at the last sweep: amortised O(1) per add.
+import { SlotList, type Slot } from './slot-list';
+
 const FIRST_SWEEP_AT = 64;
 
+/** What add() returns and delete() takes (the member keeps it). */
+export type Membership<T extends object> = Slot<WeakRef<T>>;
+
 export class WeakHandleSet<T extends object> {
-  readonly #refs = new Set<WeakRef<T>>();
+  readonly #refs = new SlotList<WeakRef<T>>();
   #sweepAt = FIRST_SWEEP_AT;
 
-  /** Adds `value`; the reference returned is what delete() takes (the member keeps it: no lookup by value). */
-  add(value: T): WeakRef<T> {
-    if (this.#refs.size >= this.#sweepAt) this.#sweep();
-    const ref = new WeakRef(value);
-    this.#refs.add(ref);
-    return ref;
+  add(value: T): Membership<T> {
+    if (!this.#refs.hasFree && this.#refs.capacity >= this.#sweepAt) this.#sweep();
+    return this.#refs.add(new WeakRef(value));
   }
 
-  delete(ref: WeakRef<T>): void {
-    this.#refs.delete(ref);
+  /** A second delete of the same membership does nothing. */
+  delete(membership: Membership<T>): void {
+    this.#refs.delete(membership);
   }
 
   /** The members still alive, as a snapshot (safe to delete while iterating it). */
   values(): T[] {
     const alive: T[] = [];
-    for (const ref of this.#refs) {
+    for (const ref of this.#refs.values()) {
       const value = ref.deref();
       if (value !== undefined) alive.push(value);
     }
@@ -40,7 +42,7 @@ export class WeakHandleSet<T extends object> {
   }
 
   #sweep(): void {
-    for (const ref of this.#refs) if (ref.deref() === undefined) this.#refs.delete(ref);
+    this.#refs.deleteWhere((ref) => ref.deref() === undefined);
     this.#sweepAt = Math.max(FIRST_SWEEP_AT, 2 * this.#refs.size);
   }
 }
