@@ -4,7 +4,7 @@
 // and of wineserver; prints each in microseconds per request, and the machine's capacity per request (cores / rate),
 // which the total reaches when the cores are full. Not part of `npm run bench`: bench/README.md, findings 3k and 3l.
 //   node bench/thread-cpu.js <reference|lowlevel|request|fetch|raw-addon> [concurrency=16] [count=40000]
-//     [read=direct|query|chained (reference only)]
+//     [read=direct|query|chained (reference only)] [flags=--v8-flag,... (node.exe's, library clients only)]
 // Library clients run in bench/clients/probe.js (`count` requests); the reference runs its small mode for 7 s.
 'use strict';
 const fs = require('node:fs');
@@ -21,7 +21,7 @@ const WINDOW_MS = 3000;
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString());
 
 const [client = 'request', ...pairs] = process.argv.slice(2);
-const options = { concurrency: '16', count: '40000', ...Object.fromEntries(pairs.map((p) => p.split('='))) };
+const options = { concurrency: '16', count: '40000', ...Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])) };
 
 // utime + stime of a /proc stat line (fields 14 and 15; the name in parentheses may hold spaces).
 function ticksOf(statFile) {
@@ -80,7 +80,7 @@ function command(port) {
   const probe = path.join('bench', 'clients', 'probe.js');
   return {
     exe: ensureWindowsNode(),
-    args: ['--expose-gc', probe, client, `port=${port}`, `count=${options.count}`, `concurrency=${options.concurrency}`],
+    args: ['--expose-gc', ...(options.flags ? options.flags.split(',') : []), probe, client, `port=${port}`, `count=${options.count}`, `concurrency=${options.concurrency}`],
     marker: `${probe} ${client}`,
   };
 }
@@ -113,18 +113,22 @@ async function main() {
 
   const usPerRequest = (ticks) => (ticks / TICKS_PER_SECOND) * 1e6 / (result.rps * WINDOW_MS / 1000);
   const groups = { main: 0, winhttp_pool: 0, other_threads: 0 };
+  const others = {};
   for (const [tid, { ticks, name }] of after.threads) {
     const used = ticks - (before.threads.get(tid)?.ticks ?? 0);
     if (Number(tid) === pid) groups.main += used;
     else if (name === 'wine_threadpool') groups.winhttp_pool += used;
-    else groups.other_threads += used;
+    else {
+      groups.other_threads += used;
+      others[name] = (others[name] ?? 0) + used;
+    }
   }
   const figures = Object.fromEntries(Object.entries({
     ...groups, server: after.server - before.server, wineserver: after.wineserver - before.wineserver,
   }).map(([k, v]) => [k, Math.round(usPerRequest(v))]));
   const total = Object.values(figures).reduce((a, b) => a + b, 0);
   const capacity = Math.round(os.cpus().length * 1e6 / result.rps);
-  console.log(JSON.stringify({ client, read: options.read, concurrency: Number(options.concurrency), rps: Math.round(result.rps), us_per_request: { ...figures, total }, capacity_us_per_request: capacity }));
+  console.log(JSON.stringify({ client, read: options.read, concurrency: Number(options.concurrency), rps: Math.round(result.rps), us_per_request: { ...figures, total }, other_threads_by_name: Object.fromEntries(Object.entries(others).filter(([, v]) => v > 0).map(([k, v]) => [k, Math.round(usPerRequest(v))])), capacity_us_per_request: capacity }));
 }
 
 main().then(() => process.exit(0), (error) => {
