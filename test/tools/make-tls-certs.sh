@@ -19,43 +19,11 @@ mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# sign <name> <CN> <extensions> <start> <end> <issuer cert> <issuer key>
-sign() {
-  local name=$1 cn=$2 extensions=$3 start=$4 end=$5 issuer=$6 issuer_key=$7
-  cat > "$work/ca.cnf" <<CNF
-[ ca ]
-default_ca = test_ca
-[ test_ca ]
-dir = $work
-database = $work/index.txt
-serial = $work/serial
-new_certs_dir = $work
-default_md = sha256
-policy = any
-copy_extensions = none
-unique_subject = no
-[ any ]
-commonName = supplied
-[ ext ]
-$extensions
-CNF
-  : > "$work/index.txt"
-  openssl rand -hex 8 > "$work/serial"
-  openssl genrsa -out "$out/$name-key.pem" 2048 2>/dev/null
-  openssl req -new -key "$out/$name-key.pem" -subj "/CN=$cn" -out "$work/$name.csr"
-  local selfsign=()
-  if [ "$issuer" = self ]; then selfsign=(-selfsign); issuer_key=$out/$name-key.pem; issuer=; fi
-  openssl ca -batch -notext -config "$work/ca.cnf" "${selfsign[@]}" ${issuer:+-cert "$issuer"} -keyfile "$issuer_key" \
-    -in "$work/$name.csr" -extensions ext -startdate "$start" -enddate "$end" -out "$out/$name.pem" 2>/dev/null
-}
-
-SERVER='basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid'
-CA='basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash'
+# shellcheck source=tls-sign.sh
+source "$(dirname "$0")/tls-sign.sh"
+sign() { tls_sign "$out" "$@"; }
+SERVER=$TLS_SERVER_EXTENSIONS
+CA=$TLS_CA_EXTENSIONS
 NOW=20250101000000Z
 LATER=20461231235959Z
 SUITE=("$fixtures/suite-trusted/ca.pem" "$fixtures/suite-trusted/ca-key.pem")
