@@ -21,7 +21,9 @@ const WINDOW_MS = 3000;
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString());
 
 const [client = 'request', ...pairs] = process.argv.slice(2);
-const options = { concurrency: '16', count: '40000', ...Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])) };
+// key=value pairs; a value may hold '=' (flags=--max-semi-space-size=32).
+const splitPair = (pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+const options = { concurrency: '16', count: '40000', ...Object.fromEntries(pairs.map(splitPair)) };
 
 // utime + stime of a /proc stat line (fields 14 and 15; the name in parentheses may hold spaces).
 function ticksOf(statFile) {
@@ -64,30 +66,41 @@ function snapshot(pid, serverPid) {
   const threads = new Map();
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
-      threads.set(tid, { ticks: ticksOf(`/proc/${pid}/task/${tid}/stat`), name: readOr(`/proc/${pid}/task/${tid}/comm`, '?') });
+      const dir = `/proc/${pid}/task/${tid}`;
+      threads.set(tid, { ticks: ticksOf(`${dir}/stat`), name: readOr(`${dir}/comm`, '?') });
     } catch {
       // The thread ended between the listing and the read.
     }
   }
-  return { threads, server: ticksOf('/proc/self/stat'), wineserver: serverPid ? ticksOf(`/proc/${serverPid}/stat`) : 0 };
+  const wineserver = serverPid ? ticksOf(`/proc/${serverPid}/stat`) : 0;
+  return { threads, server: ticksOf('/proc/self/stat'), wineserver };
 }
 
 function command(port) {
   if (client === 'reference') {
     const read = options.read ?? 'direct';
-    return { exe: REFERENCE_EXE, args: ['small', `port=${port}`, `concurrency=${options.concurrency}`, 'seconds=7', 'warmup=0.5', `read=${read}`], marker: `${path.basename(REFERENCE_EXE)} small` };
+    return {
+      exe: REFERENCE_EXE,
+      args: ['small', `port=${port}`, `concurrency=${options.concurrency}`, 'seconds=7', 'warmup=0.5', `read=${read}`],
+      marker: `${path.basename(REFERENCE_EXE)} small`,
+    };
   }
   const probe = path.join('bench', 'clients', 'probe.js');
   return {
     exe: ensureWindowsNode(),
-    args: ['--expose-gc', ...(options.flags ? options.flags.split(',') : []), probe, client, `port=${port}`, `count=${options.count}`, `concurrency=${options.concurrency}`],
+    args: ['--expose-gc', ...(options.flags ? options.flags.split(',') : []), probe, client, `port=${port}`,
+      `count=${options.count}`, `concurrency=${options.concurrency}`],
     marker: `${probe} ${client}`,
   };
 }
 
 async function main() {
-  if (process.platform !== 'linux') throw new Error('bench/thread-cpu.js reads /proc: run it on the Linux host, under Wine');
-  if (client === 'reference' && !fs.existsSync(REFERENCE_EXE)) throw new Error('no reference client: run `npm run bench` once (it builds it)');
+  if (process.platform !== 'linux') {
+    throw new Error('bench/thread-cpu.js reads /proc: run it on the Linux host, under Wine');
+  }
+  if (client === 'reference' && !fs.existsSync(REFERENCE_EXE)) {
+    throw new Error('no reference client: run `npm run bench` once (it builds it)');
+  }
   ensureWinePrefix();
   const server = await start();
   const outFile = path.join(os.tmpdir(), `thread-cpu-${process.pid}.out`);
@@ -112,23 +125,29 @@ async function main() {
   if (!(result.rps > 0)) throw new Error(`the client reported no rate: ${lines[lines.length - 1]}`);
 
   const usPerRequest = (ticks) => (ticks / TICKS_PER_SECOND) * 1e6 / (result.rps * WINDOW_MS / 1000);
-  const groups = { main: 0, winhttp_pool: 0, other_threads: 0 };
-  const others = {};
+  let jsThread = 0;
+  let pool = 0;
+  const others = {};  // ticks of the other threads, by name (V8's helpers are "node.exe")
   for (const [tid, { ticks, name }] of after.threads) {
     const used = ticks - (before.threads.get(tid)?.ticks ?? 0);
-    if (Number(tid) === pid) groups.main += used;
-    else if (name === 'wine_threadpool') groups.winhttp_pool += used;
-    else {
-      groups.other_threads += used;
-      others[name] = (others[name] ?? 0) + used;
-    }
+    if (Number(tid) === pid) jsThread += used;
+    else if (name === 'wine_threadpool') pool += used;
+    else others[name] = (others[name] ?? 0) + used;
   }
-  const figures = Object.fromEntries(Object.entries({
-    ...groups, server: after.server - before.server, wineserver: after.wineserver - before.wineserver,
-  }).map(([k, v]) => [k, Math.round(usPerRequest(v))]));
+  const otherTicks = Object.values(others).reduce((a, b) => a + b, 0);
+  const ticks = {
+    main: jsThread, winhttp_pool: pool, other_threads: otherTicks,
+    server: after.server - before.server, wineserver: after.wineserver - before.wineserver,
+  };
+  const figures = Object.fromEntries(Object.entries(ticks).map(([k, v]) => [k, Math.round(usPerRequest(v))]));
   const total = Object.values(figures).reduce((a, b) => a + b, 0);
-  const capacity = Math.round(os.cpus().length * 1e6 / result.rps);
-  console.log(JSON.stringify({ client, read: options.read, concurrency: Number(options.concurrency), rps: Math.round(result.rps), us_per_request: { ...figures, total }, other_threads_by_name: Object.fromEntries(Object.entries(others).filter(([, v]) => v > 0).map(([k, v]) => [k, Math.round(usPerRequest(v))])), capacity_us_per_request: capacity }));
+  const byName = Object.fromEntries(Object.entries(others).filter(([, v]) => v > 0)
+    .map(([k, v]) => [k, Math.round(usPerRequest(v))]));
+  console.log(JSON.stringify({
+    client, read: options.read, concurrency: Number(options.concurrency), rps: Math.round(result.rps),
+    us_per_request: { ...figures, total }, other_threads_by_name: byName,
+    capacity_us_per_request: Math.round(os.cpus().length * 1e6 / result.rps),
+  }));
 }
 
 main().then(() => process.exit(0), (error) => {
